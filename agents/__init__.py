@@ -1,0 +1,1 @@
+"""The agents of SpineMed (localizer, retriever, generator, reviewer) and their model backends."""

@@ -1,0 +1,181 @@
+"""The one chat-model interface every backend implements, and its structured-output loop."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from agents.prompts import IMAGE_NOT_SEEN, STRUCTURED_REPAIR
+from tools.settings import BackendConfig
+
+from .types import Completion, GenerationParams, ImagePart, Message, StructuredOutputError, TextPart
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+WireMessage = dict[str, Any]
+Messages = Sequence[Message] | str
+
+
+class JsonSchemaFormat(BaseModel):
+    """A JSON schema the completion must follow (sent as ``response_format``)."""
+
+    name: str
+    schema_: dict[str, Any]
+
+
+class ChatModel(ABC):
+    """Async chat model: completion, token streaming and schema-validated structured output.
+
+    Graphs hold a ``ChatModel`` and never know whether it is the embedded llama.cpp model or an
+    OpenAI-compatible server (vLLM).
+    """
+
+    def __init__(self, config: BackendConfig):
+        self.config = config
+
+    @property
+    @abstractmethod
+    def model_name(self) -> str:
+        """Identifier of the model, stored in provenance."""
+
+    @property
+    @abstractmethod
+    def supports_images(self) -> bool:
+        """Whether image content parts reach the model as images."""
+
+    @abstractmethod
+    async def _complete(
+        self, messages: list[WireMessage], params: GenerationParams, fmt: JsonSchemaFormat | None
+    ) -> Completion: ...
+
+    @abstractmethod
+    def _stream(
+        self, messages: list[WireMessage], params: GenerationParams
+    ) -> AsyncIterator[str]: ...
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook: in-process models hold none
+        """Release connections; the model stays usable (it reopens lazily)."""
+
+    # ---- public API -------------------------------------------------------------------------
+
+    async def complete(
+        self, messages: Messages, params: GenerationParams | None = None, **overrides: Any
+    ) -> Completion:
+        """Return the whole completion for ``messages``."""
+        return await self._complete(self._wire(messages), self._params(params, overrides), None)
+
+    async def stream(
+        self, messages: Messages, params: GenerationParams | None = None, **overrides: Any
+    ) -> AsyncIterator[str]:
+        """Yield the completion's text piece by piece as the model produces it."""
+        async for piece in self._stream(self._wire(messages), self._params(params, overrides)):
+            yield piece
+
+    async def structured(
+        self,
+        messages: Messages,
+        output: type[M],
+        params: GenerationParams | None = None,
+        **overrides: Any,
+    ) -> M:
+        """Return ``output`` validated from schema-constrained JSON.
+
+        Raises:
+            StructuredOutputError: every attempt failed validation; carries the raw text.
+        """
+        fmt = JsonSchemaFormat(name=output.__name__, schema_=output.model_json_schema())
+        return await self._structured(messages, fmt, output.model_validate_json, params, overrides)
+
+    async def structured_json(
+        self,
+        messages: Messages,
+        schema: dict[str, Any],
+        name: str = "output",
+        params: GenerationParams | None = None,
+        **overrides: Any,
+    ) -> Any:
+        """Like :meth:`structured` for a plain JSON schema; returns the decoded JSON value."""
+        import jsonschema  # lazy: only the CLI's --json-schema path needs it
+
+        validator = jsonschema.Draft202012Validator(schema)
+
+        def validate(raw: str) -> Any:
+            value = json.loads(raw)
+            errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+            if errors:
+                raise ValueError("\n".join(_json_error_line(e) for e in errors[:5]))
+            return value
+
+        fmt = JsonSchemaFormat(name=name, schema_=schema)
+        return await self._structured(messages, fmt, validate, params, overrides)
+
+    # ---- shared machinery ---------------------------------------------------------------------
+
+    async def _structured(
+        self,
+        messages: Messages,
+        fmt: JsonSchemaFormat,
+        validate: Callable[[str], T],
+        params: GenerationParams | None,
+        overrides: dict[str, Any],
+    ) -> T:
+        base = self._wire(messages)
+        resolved = self._params(params, overrides)
+        history = base
+        attempts = 1 + self.config.structured_retries
+        raw, errors = "", ""
+        for attempt in range(attempts):
+            # a new seed per attempt: at low temperature the same seed repeats the same mistake
+            seed = None if resolved.seed is None else resolved.seed + attempt
+            completion = await self._complete(
+                history, resolved.model_copy(update={"seed": seed}), fmt
+            )
+            raw = completion.text
+            try:
+                return validate(raw)
+            except ValueError as exc:  # pydantic ValidationError and JSONDecodeError included
+                errors = str(exc)
+                repair = STRUCTURED_REPAIR.format(errors=errors[:1500])
+                history = [
+                    *base,
+                    {"role": "assistant", "content": raw},
+                    {"role": "user", "content": repair},
+                ]
+        raise StructuredOutputError(fmt.name, raw=raw, errors=errors, attempts=attempts)
+
+    def _params(
+        self, params: GenerationParams | None, overrides: dict[str, Any]
+    ) -> GenerationParams:
+        merged = (params or GenerationParams()).model_copy(update=overrides)
+        if merged.max_tokens is None:
+            merged.max_tokens = self.config.max_tokens
+        if merged.temperature is None:
+            merged.temperature = self.config.temperature
+        return merged
+
+    def _wire(self, messages: Messages) -> list[WireMessage]:
+        """OpenAI-form message dicts; image parts become a visible note for text-only models."""
+        if isinstance(messages, str):
+            messages = [Message(role="user", content=messages)]
+        wire = []
+        for message in messages:
+            if not self.supports_images and message.images:
+                text = "\n".join(
+                    IMAGE_NOT_SEEN.format(description=part.describe())
+                    if isinstance(part, ImagePart)
+                    else part.text
+                    for part in message.content  # a list: it holds images
+                    if isinstance(part, ImagePart | TextPart)
+                )
+                message = Message(role=message.role, content=text)
+            wire.append(message.model_dump(exclude_none=True))
+        return wire
+
+
+def _json_error_line(error: Any) -> str:
+    where = "/".join(str(p) for p in error.path) or "(root)"
+    return f"{where}: {error.message}"

@@ -1,0 +1,1 @@
+"""Speed and scale measurements; each script prints figures and ratios (not timed tests)."""

