@@ -25,8 +25,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the locked environment (first run builds llama.cpp)
 
-consult: install  ## run the consult chat (Chainlit) on http://localhost:8000
-	$(BIN)/chainlit run ui/app.py --headless --port $${PORT:-8000}
+consult: install  ## run the consult chat (Chainlit) on http://localhost:8000 (HOST, PORT to change)
+	$(BIN)/chainlit run ui/app.py --headless --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 lint: install  ## ruff (lint and format)
 	$(BIN)/ruff check .

@@ -18,7 +18,9 @@ def main() -> int:
     line = subprocess.run(
         ["bash", "scripts/serve_spinegpt.sh"],
         env={"DRY_RUN": "1", "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     argv = shlex.split(line)
     assert argv[:2] == ["vllm", "serve"], argv[:2]

@@ -63,6 +63,20 @@ class Endpoint:
     def mark_down(self, cooldown_s: float) -> None:
         self.down_until = time.monotonic() + cooldown_s
 
+    async def __aenter__(self) -> Endpoint:
+        """Take one of the endpoint's request slots (counted as in flight while waiting)."""
+        self.in_flight += 1
+        try:
+            await self.semaphore.acquire()
+        except BaseException:
+            self.in_flight -= 1
+            raise
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.semaphore.release()
+        self.in_flight -= 1
+
 
 class EndpointPool:
     """Spreads requests over endpoints: the least loaded healthy one, round-robin on ties."""

@@ -73,24 +73,15 @@ class OpenAICompatChatModel(ChatModel):
     async def _complete(
         self, messages: list[WireMessage], params: GenerationParams, fmt: JsonSchemaFormat | None
     ) -> Completion:
-        self._bind_loop()
-        body = await self._body(messages, params, fmt, stream=False)
-        data = json.dumps(body).encode()
-        tried: set[str] = set()
-        failures: dict[str, str] = {}
-        for attempt in range(self.config.max_retries + 1):
-            endpoint = self.pool.pick(tried)
-            tried.add(endpoint.url)
-            endpoint.in_flight += 1
+        data = await self._request(messages, params, fmt, stream=False)
+        attempts = _Attempts(self)
+        while True:
+            endpoint = attempts.next()
             try:
-                async with endpoint.semaphore:
+                async with endpoint:
                     return await self._post_once(endpoint, data)
             except _Retryable as exc:
-                failures[endpoint.url] = exc.reason
-                await self._pause(endpoint, exc, attempt, tried)
-            finally:
-                endpoint.in_flight -= 1
-        raise EndpointUnavailableError(failures)
+                await attempts.failed(endpoint, exc)
 
     async def _post_once(self, endpoint: Endpoint, data: bytes) -> Completion:
         try:
@@ -107,18 +98,13 @@ class OpenAICompatChatModel(ChatModel):
     async def _stream(
         self, messages: list[WireMessage], params: GenerationParams
     ) -> AsyncIterator[str]:
-        self._bind_loop()
-        body = await self._body(messages, params, None, stream=True)
-        data = json.dumps(body).encode()
-        tried: set[str] = set()
-        failures: dict[str, str] = {}
-        for attempt in range(self.config.max_retries + 1):
-            endpoint = self.pool.pick(tried)
-            tried.add(endpoint.url)
-            endpoint.in_flight += 1
+        data = await self._request(messages, params, None, stream=True)
+        attempts = _Attempts(self)
+        while True:
+            endpoint = attempts.next()
             yielded = False
             try:
-                async with endpoint.semaphore:
+                async with endpoint:
                     async for piece in self._stream_once(endpoint, data):
                         yielded = True
                         yield piece
@@ -128,11 +114,7 @@ class OpenAICompatChatModel(ChatModel):
                     raise LLMError(
                         f"{endpoint.url}: stream broke off after partial output ({exc.reason})"
                     ) from None
-                failures[endpoint.url] = exc.reason
-                await self._pause(endpoint, exc, attempt, tried)
-            finally:
-                endpoint.in_flight -= 1
-        raise EndpointUnavailableError(failures)
+                await attempts.failed(endpoint, exc)
 
     async def _stream_once(self, endpoint: Endpoint, data: bytes) -> AsyncIterator[str]:
         try:
@@ -178,13 +160,15 @@ class OpenAICompatChatModel(ChatModel):
             self._http = aiohttp.ClientSession(connector=connector)
         return self._http
 
-    async def _body(
+    async def _request(
         self,
         messages: list[WireMessage],
         params: GenerationParams,
         fmt: JsonSchemaFormat | None,
         stream: bool,
-    ) -> dict[str, Any]:
+    ) -> bytes:
+        """The encoded chat-completions request (binds this call's event loop first)."""
+        self._bind_loop()
         body: dict[str, Any] = {
             "model": await self._model_id(),
             "messages": messages,
@@ -201,7 +185,7 @@ class OpenAICompatChatModel(ChatModel):
                 "type": "json_schema",
                 "json_schema": {"name": fmt.name, "schema": fmt.schema_},
             }
-        return body
+        return json.dumps(body).encode()
 
     async def _model_id(self) -> str:
         """The configured model name, else the first model the endpoints serve."""
@@ -256,17 +240,37 @@ class OpenAICompatChatModel(ChatModel):
             return _Retryable(f"connection failed ({type(exc).__name__}: {exc})"[:200])
         return _Retryable(f"malformed response ({exc})"[:200])
 
-    async def _pause(
-        self, endpoint: Endpoint, exc: _Retryable, attempt: int, tried: set[str]
-    ) -> None:
+
+class _Attempts:
+    """The bounded attempts of one request: which endpoint next, what failed, how long to wait."""
+
+    def __init__(self, model: OpenAICompatChatModel):
+        self.config = model.config
+        self.pool = model.pool
+        self.tried: set[str] = set()
+        self.failures: dict[str, str] = {}
+        self.count = 0
+
+    def next(self) -> Endpoint:
+        """The endpoint for the next attempt; raises once the retries are spent."""
+        if self.count > self.config.max_retries:
+            raise EndpointUnavailableError(self.failures)
+        self.count += 1
+        endpoint = self.pool.pick(self.tried)
+        self.tried.add(endpoint.url)
+        return endpoint
+
+    async def failed(self, endpoint: Endpoint, exc: _Retryable) -> None:
+        """Record a failed attempt and sleep before the next one, unless none is left."""
+        self.failures[endpoint.url] = exc.reason
         if exc.endpoint_down:
             endpoint.mark_down(self.pool.cooldown_s)
-        if attempt >= self.config.max_retries:
+        if self.count > self.config.max_retries:
             return
-        if exc.retry_after is None and self.pool.has_untried(tried):
+        if exc.retry_after is None and self.pool.has_untried(self.tried):
             return  # another endpoint is fresh: fail over at once
         delay = backoff_delay(
-            attempt, self.config.backoff_base_s, self.config.backoff_max_s, exc.retry_after
+            self.count - 1, self.config.backoff_base_s, self.config.backoff_max_s, exc.retry_after
         )
         await asyncio.sleep(delay)
 
