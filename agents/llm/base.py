@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from contextlib import aclosing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -55,7 +56,7 @@ class ChatModel(ABC):
     @abstractmethod
     def _stream(
         self, messages: list[WireMessage], params: GenerationParams
-    ) -> AsyncIterator[str]: ...
+    ) -> AsyncGenerator[str, None]: ...
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook: in-process models hold none
         """Release connections; the model stays usable (it reopens lazily)."""
@@ -72,8 +73,10 @@ class ChatModel(ABC):
         self, messages: Messages, params: GenerationParams | None = None, **overrides: Any
     ) -> AsyncIterator[str]:
         """Yield the completion's text piece by piece as the model produces it."""
-        async for piece in self._stream(self._wire(messages), self._params(params, overrides)):
-            yield piece
+        pieces = self._stream(self._wire(messages), self._params(params, overrides))
+        async with aclosing(pieces):  # a caller that stops early frees the slot at once
+            async for piece in pieces:
+                yield piece
 
     async def structured(
         self,

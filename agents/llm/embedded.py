@@ -8,7 +8,7 @@ import asyncio
 import functools
 import importlib.util
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,7 @@ class EmbeddedChatModel(ChatModel):
 
     async def _stream(
         self, messages: list[WireMessage], params: GenerationParams
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         worker = await self._worker()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[str | BaseException | None] = asyncio.Queue()

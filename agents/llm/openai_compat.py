@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 import aiohttp
@@ -97,15 +98,15 @@ class OpenAICompatChatModel(ChatModel):
 
     async def _stream(
         self, messages: list[WireMessage], params: GenerationParams
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         data = await self._request(messages, params, None, stream=True)
         attempts = _Attempts(self)
         while True:
             endpoint = attempts.next()
             yielded = False
             try:
-                async with endpoint:
-                    async for piece in self._stream_once(endpoint, data):
+                async with endpoint, aclosing(self._stream_once(endpoint, data)) as pieces:
+                    async for piece in pieces:
                         yielded = True
                         yield piece
                     return
@@ -116,7 +117,7 @@ class OpenAICompatChatModel(ChatModel):
                     ) from None
                 await attempts.failed(endpoint, exc)
 
-    async def _stream_once(self, endpoint: Endpoint, data: bytes) -> AsyncIterator[str]:
+    async def _stream_once(self, endpoint: Endpoint, data: bytes) -> AsyncGenerator[str, None]:
         try:
             async with self._session().post(
                 endpoint.chat_url, data=data, headers=self._headers, timeout=self._stream_timeout

@@ -8,6 +8,7 @@ import random
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import Any, Literal
 
 import pytest
@@ -208,6 +209,19 @@ async def test_streams_server_sent_events(start_server: StartServer) -> None:
     await model.aclose()
     assert received == pieces
     assert server.requests[0]["stream"] is True
+
+
+async def test_abandoned_stream_frees_its_slot(start_server: StartServer) -> None:
+    server = await start_server(script=lambda i, b: Reply(pieces=["a ", "b ", "c "]))
+    model = client(server.url, llm_concurrency=1)
+    async with aclosing(model.stream("hello")) as pieces:
+        async for _ in pieces:
+            break
+    assert model.pool.endpoints[0].in_flight == 0
+    # with one slot per endpoint, a leaked slot would block this call for ever
+    again = await asyncio.wait_for(model.complete("again"), timeout=5)
+    await model.aclose()
+    assert again.text == "loopback reply"
 
 
 async def test_stream_retries_before_the_first_token(start_server: StartServer) -> None:
