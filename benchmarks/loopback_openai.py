@@ -72,6 +72,7 @@ class LoopbackServer:
         self.script = script
         self.record = record
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # lower-cased names, per recorded request
         self.count = 0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -99,7 +100,9 @@ class LoopbackServer:
                 conn.close()
             await self._server.wait_closed()
 
-    async def handle(self, conn: _Connection, method: str, path: str, raw: bytes) -> None:
+    async def handle(
+        self, conn: _Connection, method: str, path: str, headers: dict[str, str], raw: bytes
+    ) -> None:
         if method == "GET" and path.endswith("/models"):
             conn.respond(200, json.dumps({"data": [{"id": MODEL_ID}]}).encode())
             return
@@ -108,6 +111,7 @@ class LoopbackServer:
         body: dict[str, Any] = json.loads(raw) if (self.record or self.script) and raw else {}
         if self.record:
             self.requests.append(body)
+            self.headers.append(headers)
         reply = self.script(index, body) if self.script else None
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -154,17 +158,17 @@ class _Connection(asyncio.Protocol):
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
             head = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
             method, path, _ = head[0].split(" ", 2)
-            length = 0
+            headers = {}
             for line in head[1:]:
                 name, _, value = line.partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value)
-            total = end + 4 + length
+                headers[name.strip().lower()] = value.strip()
+            total = end + 4 + int(headers.get("content-length", 0))
             if len(self.buffer) < total:
                 return
             raw = bytes(self.buffer[end + 4 : total])
             del self.buffer[:total]
-            asyncio.get_running_loop().create_task(self.server.handle(self, method, path, raw))
+            handling = self.server.handle(self, method, path, headers, raw)
+            asyncio.get_running_loop().create_task(handling)
 
     def respond(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         if self.transport is None or self.transport.is_closing():

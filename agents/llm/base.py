@@ -104,11 +104,15 @@ class ChatModel(ABC):
         """Like :meth:`structured` for a plain JSON schema; returns the decoded JSON value."""
         import jsonschema  # lazy: only the CLI's --json-schema path needs it
 
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            raise ValueError(f"not a valid JSON schema: {exc.message}") from None
         validator = jsonschema.Draft202012Validator(schema)
 
         def validate(raw: str) -> Any:
             value = json.loads(raw)
-            errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+            errors = sorted(validator.iter_errors(value), key=lambda e: e.json_path)
             if errors:
                 raise ValueError("\n".join(_json_error_line(e) for e in errors[:5]))
             return value
@@ -180,5 +184,4 @@ class ChatModel(ABC):
 
 
 def _json_error_line(error: Any) -> str:
-    where = "/".join(str(p) for p in error.path) or "(root)"
-    return f"{where}: {error.message}"
+    return f"{error.json_path}: {error.message}"

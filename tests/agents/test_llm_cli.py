@@ -85,6 +85,15 @@ def test_bad_setting_is_one_line() -> None:
     ]
 
 
+def test_invalid_schema_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps({"type": "objekt"}))
+    result = run_cli("hello", "--json-schema", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: not a valid JSON schema:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_missing_schema_file_is_one_line(tmp_path: Path) -> None:
     result = run_cli("hello", "--json-schema", str(tmp_path / "nope.json"))
     assert result.returncode == 2

@@ -201,6 +201,23 @@ async def test_invalid_structured_output_is_retried_then_raised_with_raw_text(
     assert "did not validate" in repair[-1]["content"]
 
 
+async def test_plain_json_schema_output_is_validated(start_server: StartServer) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"level": {"enum": ["L4-L5", "L5-S1"]}},
+        "required": ["level"],
+    }
+    replies = [json.dumps({"level": "L6-S1"}), json.dumps({"level": "L5-S1"})]
+    server = await start_server(script=lambda i, b: Reply(text=replies[min(i, 1)]))
+    model = client(server.url, llm_structured_retries=1)
+    assert await model.structured_json("Which level?", schema) == {"level": "L5-S1"}
+    repair = server.requests[1]["messages"][-1]["content"]
+    assert "$.level" in repair and "L6-S1" in repair
+    with pytest.raises(StructuredOutputError, match="'side' is a required property"):
+        await model.structured_json("Which level?", {**schema, "required": ["level", "side"]})
+    await model.aclose()
+
+
 async def test_streams_server_sent_events(start_server: StartServer) -> None:
     pieces = ["The ", "L5 ", "root."]
     server = await start_server(script=lambda i, b: Reply(pieces=pieces))
@@ -264,6 +281,14 @@ async def test_model_name_is_discovered_when_unset(start_server: StartServer) ->
     await model.complete("hello")
     await model.aclose()
     assert server.requests[0]["model"] == MODEL_ID
+
+
+async def test_api_key_is_sent_as_a_bearer_token(start_server: StartServer) -> None:
+    server = await start_server()
+    model = client(server.url, llm_api_key="hospital-secret")
+    await model.complete("hello")
+    await model.aclose()
+    assert server.headers[0]["authorization"] == "Bearer hospital-secret"
 
 
 def test_backoff_is_capped_exponential_with_full_jitter() -> None:
