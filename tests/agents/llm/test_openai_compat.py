@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -21,7 +20,6 @@ from agents.llm import (
     StructuredOutputError,
     user,
 )
-from agents.llm.endpoints import backoff_delay, normalise_base_url, parse_retry_after
 from agents.llm.openai_compat import OpenAICompatChatModel
 from benchmarks.loopback_openai import MODEL_ID, LoopbackServer, Reply, Script
 from tools.settings import Settings
@@ -289,25 +287,3 @@ async def test_api_key_is_sent_as_a_bearer_token(start_server: StartServer) -> N
     await model.complete("hello")
     await model.aclose()
     assert server.headers[0]["authorization"] == "Bearer hospital-secret"
-
-
-def test_backoff_is_capped_exponential_with_full_jitter() -> None:
-    rng = random.Random(7)
-    delays = [backoff_delay(n, 0.5, 4.0, rng=rng) for n in range(8) for _ in range(50)]
-    assert all(0.0 <= d <= 4.0 for d in delays)
-    assert max(backoff_delay(0, 0.5, 4.0, rng=rng) for _ in range(200)) <= 0.5
-    assert backoff_delay(0, 0.5, 4.0, retry_after_s=3.0, rng=rng) >= 3.0
-    assert backoff_delay(0, 0.5, 4.0, retry_after_s=60.0, rng=rng) == 4.0
-
-
-def test_retry_after_parsing() -> None:
-    assert parse_retry_after("2") == 2.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
-
-
-def test_base_url_normalisation() -> None:
-    assert normalise_base_url("http://gpu1:8000") == "http://gpu1:8000/v1"
-    assert normalise_base_url("http://gpu1:8000/v1/") == "http://gpu1:8000/v1"
-    assert normalise_base_url("https://gw.example/llm/v1") == "https://gw.example/llm/v1"

@@ -1,4 +1,4 @@
-"""Embedded llama.cpp backend specifics (the shared contract is in test_llm_contract.py)."""
+"""Embedded llama.cpp backend specifics (the shared contract is in test_contract.py)."""
 
 from __future__ import annotations
 
