@@ -80,7 +80,7 @@ class EmbeddedChatModel(ChatModel):
         self.path = settings.embedded_model_path or default_model_path()
         self._n_ctx = settings.embedded_n_ctx
         self._threads = settings.embedded_threads_or_default()
-        self._instances = settings.embedded_instances
+        self._instances = settings.embedded_instances_or_default()
 
     @property
     def model_name(self) -> str:

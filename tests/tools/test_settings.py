@@ -70,3 +70,13 @@ def test_out_of_range_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> No
 def test_api_key_is_not_printed() -> None:
     settings = Settings(llm_api_key="secret-token")
     assert "secret-token" not in repr(settings)
+
+
+def test_embedded_instances_and_threads_split_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    auto = Settings()
+    assert auto.embedded_instances_or_default() == 2 and auto.embedded_threads_or_default() == 4
+    one = Settings(embedded_instances=1)
+    assert one.embedded_threads_or_default() == 8
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert Settings().embedded_instances_or_default() == 1
