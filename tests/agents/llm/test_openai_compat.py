@@ -248,13 +248,18 @@ async def test_stream_retries_before_the_first_token(start_server: StartServer) 
     assert server.count == 2
 
 
-async def test_image_parts_reach_a_vision_endpoint(start_server: StartServer) -> None:
+async def sent_with_image(start_server: StartServer, vision: bool) -> Any:
+    """The user message content the endpoint received for a question with one image."""
     server = await start_server()
-    model = client(server.url, llm_vision=True)
+    model = client(server.url, llm_vision=vision)
     image = ImagePart.from_bytes(b"\x89PNG fake-bytes", label="sagittal.png")
     await model.complete([user("What level is collapsed?", [image])])
     await model.aclose()
-    content = server.requests[0]["messages"][0]["content"]
+    return server.requests[0]["messages"][0]["content"]
+
+
+async def test_image_parts_reach_a_vision_endpoint(start_server: StartServer) -> None:
+    content = await sent_with_image(start_server, vision=True)
     assert content[0]["type"] == "image_url"
     assert content[0]["image_url"]["url"].startswith("data:image/png;base64,")
     assert content[1] == {"type": "text", "text": "What level is collapsed?"}
@@ -263,12 +268,7 @@ async def test_image_parts_reach_a_vision_endpoint(start_server: StartServer) ->
 async def test_text_only_endpoint_gets_a_note_instead_of_the_image(
     start_server: StartServer,
 ) -> None:
-    server = await start_server()
-    model = client(server.url, llm_vision=False)
-    image = ImagePart.from_bytes(b"\x89PNG fake-bytes", label="sagittal.png")
-    await model.complete([user("What level is collapsed?", [image])])
-    await model.aclose()
-    content = server.requests[0]["messages"][0]["content"]
+    content = await sent_with_image(start_server, vision=False)
     assert isinstance(content, str)
     assert "sagittal.png" in content and "did not see it" in content
 
