@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     )
     embedded_n_ctx: int = Field(4096, ge=256, description="context window of the embedded model")
     embedded_threads: int | None = Field(
-        None, ge=1, description="llama.cpp threads per instance (default: all cores)"
+        None, ge=1, description="llama.cpp threads per instance (default: cores / instances)"
     )
     embedded_instances: int | None = Field(
         None, ge=1, le=16, description="model instances serving concurrent callers (default: 2)"

@@ -45,9 +45,13 @@ _LOADED: dict[tuple[str, int, int, int], list[_Worker]] = {}
 _LOAD_LOCK = threading.Lock()
 
 
+def _cache_key(path: Path, n_ctx: int, threads: int, instances: int) -> tuple[str, int, int, int]:
+    return (str(path), n_ctx, threads, instances)
+
+
 def load_workers(path: Path, n_ctx: int, threads: int, instances: int) -> list[_Worker]:
     """Load (once per process) ``instances`` copies of the GGUF model."""
-    key = (str(path), n_ctx, threads, instances)
+    key = _cache_key(path, n_ctx, threads, instances)
     with _LOAD_LOCK:
         if key not in _LOADED:
             if not path.is_file():
@@ -93,9 +97,9 @@ class EmbeddedChatModel(ChatModel):
     async def load(self) -> list[_Worker]:
         """Load the model if this process has not yet (in a thread: it takes a moment)."""
         args = (self.path, self._n_ctx, self._threads, self._instances)
-        key = (str(self.path), *args[1:])
-        if key in _LOADED:
-            return _LOADED[key]
+        loaded = _LOADED.get(_cache_key(*args))
+        if loaded is not None:  # the usual case: no thread hop
+            return loaded
         return await asyncio.to_thread(load_workers, *args)
 
     async def _worker(self) -> _Worker:

@@ -230,8 +230,6 @@ class OpenAICompatChatModel(ChatModel):
         raise LLMRequestError(endpoint.url, resp.status, detail)
 
     def _classify(self, exc: BaseException) -> _Retryable:
-        if isinstance(exc, _Retryable):
-            return exc
         if isinstance(exc, TimeoutError):
             return _Retryable(f"no response within {self.config.timeout_s:g} s")
         if isinstance(exc, aiohttp.ClientConnectorError):
