@@ -1,0 +1,626 @@
+"""Free text (English and Chinese) to canonical vertebral levels.
+
+Canonical strings (DESIGN.md): a vertebra ``C1``…``C7``, ``T1``…``T12``, ``L1``…``L5``, ``S1``;
+a motion segment between adjacent vertebrae ``C5-C6``, ``C7-T1``, ``T12-L1``, ``L5-S1``.
+Every agent, record and metric uses these strings, and this module is the only place that turns
+prose into them.
+
+The parser is a single left-to-right scan with one compiled pattern per written form (segment
+spans, pairs, ``X on Y``, Chinese forms, ordinals, named places) plus bare-number continuations
+(``C5, 6 and 7``; ``L3-4 and 4-5``; ``颈4/5、5/6``). Spans between non-adjacent vertebrae expand
+to every segment they cover. Transitional or impossible vertebrae (``L6``, ``T13``, ``C0``) give
+warnings, never levels; MRI weightings, tumour stages and the like are not levels at all.
+
+CLI contract (other tools depend on it): ``python -m tools.levels`` reads UTF-8 lines on stdin and
+writes one JSON object per input line; ``python -m tools.levels "text"`` does the same for one
+argument. Each object has ``levels``, ``warnings`` and ``mentions`` (level, start, end, surface,
+kind).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "VERTEBRAE",
+    "SEGMENTS",
+    "LevelMention",
+    "LevelWarning",
+    "ParseResult",
+    "parse",
+    "find_levels",
+    "is_level",
+    "level_key",
+    "sort_levels",
+    "segment",
+    "segments_between",
+    "vertebrae_of",
+]
+
+_MAX = {"C": 7, "T": 12, "L": 5, "S": 1}
+VERTEBRAE: tuple[str, ...] = tuple(
+    f"{region}{n}" for region in "CTLS" for n in range(1, _MAX[region] + 1)
+)
+_INDEX = {name: i for i, name in enumerate(VERTEBRAE)}
+SEGMENTS: tuple[str, ...] = tuple(
+    f"{a}-{b}" for a, b in zip(VERTEBRAE, VERTEBRAE[1:], strict=False)
+)
+_SEGMENT_SET = frozenset(SEGMENTS)
+
+Kind = Literal["vertebra", "segment"]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMention:
+    """One canonical level found in the text, with where and how it was written."""
+
+    level: str
+    start: int
+    end: int
+    surface: str
+    kind: Kind
+
+
+@dataclass(frozen=True, slots=True)
+class LevelWarning:
+    """A level-like mention that is not a canonical level (``L6``, ``T13``, ``C0``…)."""
+
+    message: str
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """Levels in anatomical order (unique), every mention in text order, and warnings."""
+
+    levels: tuple[str, ...]
+    mentions: tuple[LevelMention, ...]
+    warnings: tuple[LevelWarning, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The CLI's JSON object."""
+        return {
+            "levels": list(self.levels),
+            "warnings": [w.message for w in self.warnings],
+            "mentions": [
+                {
+                    "level": m.level,
+                    "start": m.start,
+                    "end": m.end,
+                    "surface": m.surface,
+                    "kind": m.kind,
+                }
+                for m in self.mentions
+            ],
+        }
+
+
+# ---------------------------------------------------------------- canonical helpers
+
+
+def is_level(value: str) -> bool:
+    """True for a canonical vertebra (``L4``) or segment (``L4-L5``)."""
+    return value in _INDEX or value in _SEGMENT_SET
+
+
+def level_key(value: str) -> tuple[int, int]:
+    """Anatomical sort key: ``C4 < C4-C5 < C5 < … < L5 < L5-S1 < S1``.
+
+    Raises:
+        ValueError: ``value`` is not a canonical level.
+    """
+    if value in _INDEX:
+        return (_INDEX[value], 0)
+    if value in _SEGMENT_SET:
+        return (_INDEX[value.split("-", 1)[0]], 1)
+    raise ValueError(f"not a canonical level: {value!r}")
+
+
+def sort_levels(levels: Iterable[str]) -> list[str]:
+    """Unique canonical levels in anatomical order."""
+    return sorted(set(levels), key=level_key)
+
+
+def segment(upper: str, lower: str) -> str:
+    """The segment between two adjacent vertebrae, e.g. ``segment("L5", "S1") == "L5-S1"``.
+
+    Raises:
+        ValueError: the vertebrae are not canonical or not adjacent.
+    """
+    name = f"{upper}-{lower}"
+    if name not in _SEGMENT_SET:
+        raise ValueError(f"{upper} and {lower} are not adjacent canonical vertebrae")
+    return name
+
+
+def segments_between(first: str, last: str) -> list[str]:
+    """Every segment from vertebra ``first`` to vertebra ``last`` (either order)."""
+    i, j = sorted((_INDEX[first], _INDEX[last]))
+    return [f"{VERTEBRAE[k]}-{VERTEBRAE[k + 1]}" for k in range(i, j)]
+
+
+def vertebrae_of(level: str) -> tuple[str, ...]:
+    """The vertebrae a canonical level involves: one for a vertebra, two for a segment."""
+    if level in _INDEX:
+        return (level,)
+    if level in _SEGMENT_SET:
+        a, b = level.split("-", 1)
+        return (a, b)
+    raise ValueError(f"not a canonical level: {level!r}")
+
+
+# ---------------------------------------------------------------- normalisation
+
+# One-to-one character map, so offsets in the normalised text are offsets in the original.
+_FOLD: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({cp: "-" for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63)})
+_FOLD.update({0x3000: " ", 0x301C: "~", 0x00A0: " "})
+
+
+def _fold(text: str) -> str:
+    return text if text.isascii() else text.translate(_FOLD)
+
+
+# ---------------------------------------------------------------- grammar
+
+_CN_REGION = {"颈": "C", "胸": "T", "腰": "L", "骶": "S"}
+_CN_NUM = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_ORDINAL = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+}
+_EN_REGION = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
+
+_B = r"(?<![A-Za-z0-9])"  # a level letter starts a word (digits too: "3L4" is not a level)
+_W = r"(?<![A-Za-z])"  # an English word starts (\b fails next to CJK, which is \w too)
+_N = r"(\d{1,2})(?!\d)"
+_SEP = r"\s{0,2}[-/~]\s{0,2}"
+_ORD = (
+    r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d{1,2}(?:st|nd|rd|th))"
+)
+_REG = r"(cervical|thoracic|dorsal|lumbar|sacral)"
+_CNN = r"(\d{1,2}(?!\d)|十[一二]?|[一二三四五六七八九])"
+
+_FORMS: tuple[tuple[str, str], ...] = (
+    # C3-4 to C6-7, L2-3 through L4-5
+    (
+        "segspan",
+        rf"{_B}([CTLS])\s?{_N}{_SEP}([CTLS])?{_N}(?:\s+(?:to|through|thru|until)\s+|\s?[至到~]\s?)"
+        rf"([CTLS])?\s?{_N}{_SEP}([CTLS])?{_N}",
+    ),
+    # L4-5, L4/L5, L3-S1, L 4-5, C5-7; L2 to L4 (second letter required with words)
+    ("pair", rf"{_B}([CTLS])\s?{_N}{_SEP}([CTLS])?\s?{_N}(?![A-Za-z0-9])"),
+    (
+        "pairto",
+        rf"{_B}([CTLS]){_N}(?:\s+(?:to|through|thru|until)\s+|\s?[至到]\s?)([CTLS]){_N}"
+        r"(?![A-Za-z0-9])",
+    ),
+    # L5S1, T12L1 (no separator: both letters)
+    ("glued", rf"{_B}([CTLS]){_N}([CTLS]){_N}(?![A-Za-z0-9])"),
+    # listhesis of L4 on L5
+    ("on", rf"{_B}([CTLS]){_N}\s+on\s+([CTLS]){_N}(?![A-Za-z0-9])"),
+    ("single", rf"{_B}([CTLS]){_N}(?![A-Za-z0-9])"),
+    # 颈3/4至颈6/7, 腰2/3-4/5
+    (
+        "cnspan",
+        rf"([颈胸腰骶])椎?\s?{_CNN}\s?[-/]\s?{_CNN}\s?(?:[至到~]|-)\s?(?:([颈胸腰骶])椎?)?"
+        rf"\s?{_CNN}\s?[-/]\s?(?:([颈胸腰骶])椎?)?{_CNN}",
+    ),
+    # 腰4/5, 腰5骶1, 腰3-骶1, 腰3至骶1, 胸12腰1, 颈3~7, 腰4椎体
+    (
+        "cn",
+        rf"([颈胸腰骶])椎?\s?{_CNN}(?:\s?(?:[-/~]|至|到)\s?(?:([颈胸腰骶])椎?)?{_CNN}"
+        rf"|([颈胸腰骶]){_CNN})?",
+    ),
+    # 第4腰椎, 第四腰椎, 第4、5腰椎(间隙)
+    ("cnord", rf"第\s?{_CNN}(?:\s?[、,和及-]\s?第?{_CNN})?\s?([颈胸腰骶])椎(间)?"),
+    # between the fourth and fifth lumbar vertebrae; between the fifth lumbar and first sacral
+    (
+        "between",
+        rf"{_W}between\s+(?:the\s+)?{_ORD}\s+(?:{_REG}\s+)?(?:vertebra[el]?\s+)?and\s+(?:the\s+)?"
+        rf"{_ORD}\s+{_REG}",
+    ),
+    # the fourth (and fifth) lumbar vertebra(e) / nerve root
+    (
+        "ordinal",
+        rf"{_W}{_ORD}\s+(?:and\s+(?:the\s+)?{_ORD}\s+)?{_REG}\s+"
+        rf"(?=vertebra|body|bodies|level|nerve|root|segment|spinous|pedicle|lamina)",
+    ),
+    (
+        "named",
+        rf"{_W}lumbo-?sacral\s+(?:junction|joint|level|disc|segment)"
+        rf"|{_W}thoraco-?lumbar\s+(?:junction|level|segment)"
+        rf"|{_W}cervico-?thoracic\s+(?:junction|level|segment)"
+        rf"|{_W}atlanto-?axial|{_W}atlas(?![A-Za-z])"
+        rf"|{_W}jefferson(?:'s)?(?:[-\s]type)?\s*(?:burst\s+)?(?:fracture|骨折)"
+        rf"|{_W}hangman(?:'s)?(?:[-\s]type)?\s*(?:fracture|骨折)|{_W}odontoid"
+        rf"|{_W}dens(?![A-Za-z])"
+        r"|腰骶(?:交界|关节|结合|移行|段|椎间)|胸腰(?:段|交界|结合|移行)|颈胸(?:段|交界|结合|移行)"
+        r"|寰枢|寰椎|枢椎|齿状突|齿突",
+    ),
+)
+_NAMED = {
+    "lumbosacral": ("L5-S1",),
+    "thoracolumbar": ("T12-L1",),
+    "cervicothoracic": ("C7-T1",),
+    "atlantoaxial": ("C1-C2",),
+    "atlas": ("C1",),
+    "jefferson": ("C1",),
+    "hangman": ("C2",),
+    "odontoid": ("C2",),
+    "dens": ("C2",),
+    "腰骶": ("L5-S1",),
+    "胸腰": ("T12-L1",),
+    "颈胸": ("C7-T1",),
+    "寰枢": ("C1-C2",),
+    "寰椎": ("C1",),
+    "枢椎": ("C2",),
+    "齿状": ("C2",),
+    "齿突": ("C2",),
+}
+
+
+def _compile() -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
+    parts, groups, offset = [], {}, 1
+    for name, body in _FORMS:
+        inner = re.compile(body).groups
+        parts.append(f"({body})")
+        groups[offset] = (name, inner)
+        offset += inner + 1
+    return re.compile("|".join(parts), re.IGNORECASE), groups
+
+
+_MASTER, _GROUPS = _compile()
+
+# bare numbers continuing the previous mention's region: "C5, 6 and 7", "L3-4 and 4-5", "颈4/5、5/6"
+_CONT = re.compile(
+    r"\s*(?:,|;|、|和|及|与|以及|&|\band\b|\bor\b)\s*(?:and\s+)?(\d{1,2})(?!\d)"
+    r"(?:\s{0,2}[-/]\s{0,2}([CTLS])?(\d{1,2})(?!\d))?"
+    r"(?![A-Za-z0-9%°]|\.\d|\s*(?:mm|cm|mg|ml|kg|years?|yrs?|months?|weeks?|days?|hours?|"
+    r"times|points?|degrees?|/10|out of)\b|\s*[分天周月年岁次个])",
+    re.IGNORECASE,
+)
+# T1/T2 as MRI weightings, not vertebrae
+_SEQ_AFTER = re.compile(
+    r"-?\s*(?:(?:and|or|/|,|&|及|和|、|与)\s*T\s?[12]\s*)?-?\s*"
+    r"(?:(?:,|and|or|&|/)\s*(?:stir|flair|dwi|pd|gre|tirm|mprage)\b|(?:[a-z]+\s+)?(?:signal|"
+    r"hyperintens|hypointens|intensity)|weight|wi\b|w\b|flair|fs\b|fat|stir|sequence|image|"
+    r"imaging|picture|scan|view|film|hyper|hypo|iso|"
+    r"bright|dark|post|pre|gad|gd\b|contrast|map|rho|relax|shorten|prolong|\*|\+|"
+    r"加权|高信号|低信号|等信号|信号|压脂|抑脂|序列|像|增强|上|呈)",
+    re.IGNORECASE,
+)
+_SEQ_BEFORE = re.compile(
+    r"(?:\bon|sagittal|axial|coronal|fat[- ]?sat(?:urated)?|fat[- ]?suppressed|"
+    r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和)\s*$",
+    re.IGNORECASE,
+)
+_STAGE_AFTER = re.compile(r"\s?N[0-3xX]")
+_STAGE_BEFORE = re.compile(r"(?:\bstaged?|\bclassified(?: as)?|\bTNM)\s*$", re.IGNORECASE)
+_ROOT_AFTER = re.compile(
+    r"[\s,()\-]*(?:(?:and|or|&|/|-)\s*[CTLS]?\d{1,2}\s*)?(?:nerve|root|radicul|dermatom|myotom|"
+    r"distribution|sensory|saddle|神经|皮节|根|支配|鞍区)",
+    re.IGNORECASE,
+)
+_ROOT_BEFORE = re.compile(r"(?:saddle|perineal|perianal|鞍区|会阴)[^.;。]{0,30}$", re.IGNORECASE)
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _CN_NUM[token]
+
+
+def _ordinal(token: str) -> int:
+    token = token.lower()
+    return _ORDINAL[token] if token in _ORDINAL else int(token[:-2])
+
+
+class _Scan:
+    """State of one scan: the folded text, the original text, and what was found."""
+
+    __slots__ = ("text", "orig", "mentions", "warnings")
+
+    def __init__(self, orig: str) -> None:
+        self.orig = orig
+        self.text = _fold(orig)
+        self.mentions: list[LevelMention] = []
+        self.warnings: list[LevelWarning] = []
+
+    def vertebra(self, region: str, n: int, start: int, end: int) -> str | None:
+        """The canonical vertebra, or None after recording a warning (or silence for roots)."""
+        name = f"{region}{n}"
+        if name in _INDEX:
+            return name
+        if (name == "C8" or (region == "S" and 2 <= n <= 5)) and self._root_context(start, end):
+            return None  # a real nerve root with no vertebra of that name
+        if name in ("L6", "T13"):
+            why = "transitional vertebra, not a canonical level"
+        elif region == "S" and 2 <= n <= 5:
+            why = "sacral segment below S1, outside the canonical level set"
+        elif name == "C8":
+            why = "no C8 vertebra (C8 is a nerve root)"
+        else:
+            why = "no such vertebra"
+        surface = self.orig[start:end]
+        where = name if surface == name else f"{name} (in {surface!r})"
+        self.warnings.append(LevelWarning(f"{where}: {why}", start, end, surface))
+        return None
+
+    def _root_context(self, start: int, end: int) -> bool:
+        return bool(
+            _ROOT_AFTER.match(self.text, end, end + 40)
+            or _ROOT_BEFORE.search(self.text, max(0, start - 40), start)
+        )
+
+    def add(self, level: str, start: int, end: int) -> None:
+        kind: Kind = "segment" if "-" in level else "vertebra"
+        self.mentions.append(LevelMention(level, start, end, self.orig[start:end], kind))
+
+    def add_each(self, names: Iterable[str | None], start: int, end: int) -> None:
+        for name in names:
+            if name:
+                self.add(name, start, end)
+
+    def add_range(self, a: str | None, b: str | None, start: int, end: int) -> None:
+        """A vertebra (a == b), a segment (adjacent) or a span (expanded to its segments)."""
+        if a is None or b is None:
+            return
+        if a == b:
+            self.add(a, start, end)
+            return
+        for seg in segments_between(a, b):
+            self.add(seg, start, end)
+
+    def pair(self, r1: str, n1: int, r2: str, n2: int, start: int, end: int) -> None:
+        a = self.vertebra(r1, n1, start, end)
+        b = self.vertebra(r2, n2, start, end)
+        self.add_range(a, b, start, end)
+
+
+def _t_sequence(text: str, start: int, end: int, region: str, n: int) -> bool:
+    """``T1``/``T2`` written as an MRI weighting, or a tumour stage, rather than a vertebra."""
+    if region != "T":
+        return False
+    if _STAGE_AFTER.match(text, end) or _STAGE_BEFORE.search(text, max(0, start - 16), start):
+        return True
+    if n > 2:
+        return False
+    return bool(_SEQ_AFTER.match(text, end) or _SEQ_BEFORE.search(text, max(0, start - 24), start))
+
+
+def parse(text: str) -> ParseResult:
+    """Find every vertebral level in ``text``.
+
+    Args:
+        text: free clinical text, English or Chinese, any width of characters.
+
+    Returns:
+        Canonical levels (unique, anatomical order), each mention with its character span in
+        ``text`` and surface form, and warnings for non-canonical vertebrae.
+    """
+    scan = _Scan(text)
+    folded = scan.text
+    pos = 0
+    while True:
+        m = _MASTER.search(folded, pos)
+        if m is None:
+            break
+        pos = _handle(scan, m)
+    levels = sort_levels(mention.level for mention in scan.mentions)
+    return ParseResult(tuple(levels), tuple(scan.mentions), tuple(scan.warnings))
+
+
+def find_levels(text: str) -> list[str]:
+    """Canonical levels in ``text``, unique, in anatomical order."""
+    return list(parse(text).levels)
+
+
+# Each form's handler records what its groups say and returns (region, number) of the last
+# vertebra when bare-number continuations may follow ("C5, 6 and 7"), else None.
+_Groups = tuple[Any, ...]
+_Cont = tuple[str, int] | None
+
+
+def _segspan(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    r1, n1, r2, _n2, r3, n3, r4, n4 = g
+    first = scan.vertebra(r1.upper(), int(n1), start, end)
+    r_last = (r4 or r3 or r2 or r1).upper()
+    scan.add_range(first, scan.vertebra(r_last, int(n4), start, end), start, end)
+    return r_last, int(n3)
+
+
+def _pair(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    r1, n1, r2, n2 = g
+    region_a, a, b = r1.upper(), int(n1), int(n2)
+    region_b = r2.upper() if r2 else region_a
+    if not r2 and b < a:
+        a, b = b, a
+    # "T1/2 hyperintense", "T1/T2 images": weightings, not the T1-T2 segment
+    if region_a == region_b == "T" and b <= 2 and _t_sequence(scan.text, start, end, "T", b):
+        return None
+    scan.pair(region_a, a, region_b, b, start, end)
+    return region_a, a
+
+
+def _on(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    r1, n1, r2, n2 = g
+    a = scan.vertebra(r1.upper(), int(n1), start, end)
+    b = scan.vertebra(r2.upper(), int(n2), start, end)
+    if a and b and f"{a}-{b}" in _SEGMENT_SET:
+        scan.add(f"{a}-{b}", start, end)
+    else:
+        scan.add_each((a, b), start, end)
+    return None
+
+
+def _single(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    region, n = g[0].upper(), int(g[1])
+    if _t_sequence(scan.text, start, end, region, n):
+        return None
+    scan.add_each((scan.vertebra(region, n, start, end),), start, end)
+    return region, n
+
+
+def _cn(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c1, t1, c2, t2, c3, t3 = g
+    region, n = _CN_REGION[c1], _number(t1)
+    if t2 is not None:
+        n2 = _number(t2)
+        if not c2 and n2 < n:
+            n, n2 = n2, n
+        scan.pair(region, n, _CN_REGION[c2] if c2 else region, n2, start, end)
+    elif t3 is not None:
+        scan.pair(region, n, _CN_REGION[c3], _number(t3), start, end)
+    else:
+        scan.add_each((scan.vertebra(region, n, start, end),), start, end)
+    return region, n
+
+
+def _cnspan(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c1, t1, _t2, c3, t3, c4, t4 = g
+    r_last = _CN_REGION[c4 or c3 or c1]
+    first = scan.vertebra(_CN_REGION[c1], _number(t1), start, end)
+    scan.add_range(first, scan.vertebra(r_last, _number(t4), start, end), start, end)
+    return r_last, _number(t3)
+
+
+def _cnord(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    t1, t2, c, gap = g
+    region = _CN_REGION[c]
+    if t2 is not None and gap:  # 第4、5腰椎间隙: the space between them
+        scan.pair(region, _number(t1), region, _number(t2), start, end)
+    else:
+        numbers = [_number(t) for t in (t1, t2) if t is not None]
+        scan.add_each([scan.vertebra(region, n, start, end) for n in numbers], start, end)
+    return None
+
+
+def _between(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    o1, reg1, o2, reg2 = g
+    region_b = _EN_REGION[reg2.lower()]
+    region_a = _EN_REGION[reg1.lower()] if reg1 else region_b
+    scan.pair(region_a, _ordinal(o1), region_b, _ordinal(o2), start, end)
+    return None
+
+
+def _ordinals(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    o1, o2, reg = g
+    region = _EN_REGION[reg.lower()]
+    numbers = [_ordinal(o) for o in (o1, o2) if o]
+    scan.add_each([scan.vertebra(region, n, start, end) for n in numbers], start, end)
+    return None
+
+
+def _named(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    key = scan.text[start:end].lower().replace("-", "")
+    for prefix, levels in _NAMED.items():
+        if key.startswith(prefix):
+            for level in levels:
+                scan.add(level, start, end)
+            break
+    return None
+
+
+_HANDLERS: dict[str, Callable[[_Scan, _Groups, int, int], _Cont]] = {
+    "segspan": _segspan,
+    "pair": _pair,
+    "pairto": _pair,
+    "glued": _pair,
+    "on": _on,
+    "single": _single,
+    "cnspan": _cnspan,
+    "cn": _cn,
+    "cnord": _cnord,
+    "between": _between,
+    "ordinal": _ordinals,
+    "named": _named,
+}
+
+
+def _handle(scan: _Scan, m: re.Match[str]) -> int:
+    """Record what match ``m`` says; return where scanning resumes."""
+    index = m.lastindex or 0
+    while index not in _GROUPS:  # the outer group of the form: the nearest one at or before
+        index -= 1
+    name, count = _GROUPS[index]
+    start, end = m.span()
+    cont = _HANDLERS[name](scan, m.groups()[index : index + count], start, end)
+    return end if cont is None else _continue(scan, end, *cont)
+
+
+def _continue(scan: _Scan, pos: int, region: str, last: int) -> int:
+    """Consume bare-number continuations of ``region`` ("C5, 6 and 7"); return the new position."""
+    text = scan.text
+    while True:
+        c = _CONT.match(text, pos)
+        if c is None:
+            return pos
+        a = int(c.group(1))
+        if a <= last:
+            return pos
+        start, end = c.start(1), c.end()
+        if c.group(3) is None:
+            v = scan.vertebra(region, a, start, end)
+            if v:
+                scan.add(v, start, end)
+        else:
+            r2 = c.group(2).upper() if c.group(2) else region
+            scan.pair(region, a, r2, int(c.group(3)), start, end)
+        last, pos = a, end
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.levels [TEXT]``: one JSON object per input line (or for TEXT)."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("-h", "--help"):
+        print(
+            "usage: python -m tools.levels [TEXT]\n\n"
+            "Prints one JSON object {levels, warnings, mentions} for TEXT, or for each line of\n"
+            "UTF-8 standard input when no TEXT is given."
+        )
+        return 0
+    out = sys.stdout
+    if args:
+        out.write(json.dumps(parse(" ".join(args)).to_json(), ensure_ascii=False) + "\n")
+        return 0
+    stdin = sys.stdin.buffer
+    for raw in stdin:
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        out.write(json.dumps(parse(line).to_json(), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
