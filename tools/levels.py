@@ -207,6 +207,7 @@ _ORD = (
     r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|\d{1,2}(?:st|nd|rd|th))"
 )
+_DET = r"(?:the|my|his|her|their|your|its)"
 _REG = r"(cervical|thoracic|dorsal|lumbar|sacral)"
 _CNN = r"(\d{1,2}(?!\d)|十[一二]?|[一二三四五六七八九])"
 
@@ -246,7 +247,7 @@ _FORMS: tuple[tuple[str, str], ...] = (
     # between the fourth and fifth lumbar vertebrae; between the fifth lumbar and first sacral
     (
         "between",
-        rf"{_W}between\s+(?:the\s+)?{_ORD}\s+(?:{_REG}\s+)?(?:vertebra[el]?\s+)?and\s+(?:the\s+)?"
+        rf"{_W}between\s+(?:{_DET}\s+)?{_ORD}\s+(?:{_REG}\s+)?(?:vertebra[el]?\s+)?and\s+(?:{_DET}\s+)?"
         rf"{_ORD}\s+{_REG}",
     ),
     # the fourth (and fifth) lumbar vertebra(e) / nerve root
