@@ -312,17 +312,20 @@ _CONT = re.compile(
 )
 # T1/T2 as MRI weightings, not vertebrae
 _SEQ_AFTER = re.compile(
-    r"-?\s*(?:(?:and|or|/|,|&|及|和|、|与)\s*T\s?[12]\s*)?-?\s*"
+    r"[-_]?\s*(?:(?:and|or|/|,|&|及|和|、|与)\s*T\s?[12]\s*)?[-_]?\s*"
     r"(?:(?:,|and|or|&|/)\s*(?:stir|flair|dwi|pd|gre|tirm|mprage)\b|(?:[a-z]+\s+)?(?:signal|"
     r"hyperintens|hypointens|intensity)|weight|wi\b|w\b|flair|fs\b|fat|stir|sequence|image|"
-    r"imaging|picture|scan|view|film|hyper|hypo|iso|"
+    r"imaging|picture|scan|view|film|hyper|hypo|iso|tse(?![a-z])|fse(?![a-z])|frfse|space(?![a-z])|"
+    r"ciss|cube(?![a-z])|blade|propeller|vibe|haste|trufi|spir|dixon|mpr(?![a-z])|"
     r"bright|dark|post|pre|gad|gd\b|contrast|map|rho|relax|shorten|prolong|\*|\+|"
     r"加权|高信号|低信号|等信号|信号|压脂|抑脂|序列|像|增强|上|呈)",
     re.IGNORECASE,
 )
 _SEQ_BEFORE = re.compile(
-    r"(?:\bon|sagittal|axial|coronal|fat[- ]?sat(?:urated)?|fat[- ]?suppressed|"
-    r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和)\s*$",
+    # "on T2", "sagittal T1", and series descriptions: "AX T2", "SAG_T1", "COR STIR T2"
+    r"(?:\bon|sagittal|axial|coronal|\bax|\bsag|\bcor|\btra|stir|fat[- ]?sat(?:urated)?|"
+    r"fat[- ]?suppressed|"
+    r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和)[\s_]*$",
     re.IGNORECASE,
 )
 _STAGE_AFTER = re.compile(r"\s?N[0-3xX]")

@@ -100,6 +100,12 @@ FORMS = [
     ("T2 hyperintense signal in the T12 vertebral body", ["T12"]),
     ("L4 on sagittal T2", ["L4"]),
     ("L4-5 and 2 weeks later", ["L4-L5"]),
+    # DICOM series descriptions
+    ("AX T2 L4-5", ["L4-L5"]),
+    ("SAG_T1_TSE", []),
+    ("T2_FSE_SAG L-SPINE", []),
+    ("COR STIR T2", []),
+    ("SAG T2 SPACE C-spine C5/6", ["C5-C6"]),
 ]
 
 
