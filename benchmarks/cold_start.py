@@ -1,8 +1,9 @@
-"""Cold start of the CLIs: wall time of ``python -m agents.llm --help`` in fresh processes.
+"""Cold start of the CLIs: wall time of ``python -m <cli> --help`` in fresh processes.
 
     python -m benchmarks.cold_start [--runs 10]
 
-Goal: under 1.5 s (heavy libraries — llama.cpp, aiohttp, torch — are imported lazily).
+Goal: under 1.5 s each (heavy libraries — llama.cpp, aiohttp, torch, numpy — are imported
+lazily).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import subprocess
 import sys
 import time
 
-COMMANDS = [[sys.executable, "-m", "agents.llm", "--help"]]
+COMMANDS = [
+    [sys.executable, "-m", module, "--help"]
+    for module in ("agents.llm", "tools.levels", "tools.dicom", "tools.spatial")
+]
 
 
 def main() -> None:

@@ -506,6 +506,8 @@ def _err(message: str) -> None:
 
 
 def _cmd_inspect(paths: list[str]) -> int:
+    from tools.dicom_deid import scrub_description
+
     failed = False
     for raw in paths:
         targets: list[Path | Skipped]
@@ -519,7 +521,11 @@ def _cmd_inspect(paths: list[str]) -> int:
             if isinstance(target, Skipped):
                 target = target.path  # e.g. a DICOMDIR: not in a series but still inspectable
             try:
-                print(inspect(target).public_json(), flush=True)
+                f = read(target)
+                info = inspect(f)
+                if info.series_description:  # free text: may name the patient
+                    info.series_description = scrub_description(info.series_description, f.dataset)
+                print(info.public_json(), flush=True)
             except DicomError as exc:
                 failed = True
                 _err(f"{target}: {exc.reason}")
@@ -527,7 +533,7 @@ def _cmd_inspect(paths: list[str]) -> int:
 
 
 def _cmd_series(directory: str) -> int:
-    from tools.dicom_deid import UidMap
+    from tools.dicom_deid import UidMap, scrub_description
 
     if not Path(directory).is_dir():
         _err(f"{directory}: not a directory")
@@ -538,7 +544,9 @@ def _cmd_series(directory: str) -> int:
         known = [p for p in s.positions if p is not None]
         row = {
             "series": uids(s.uid) if s.uid else None,
-            "description": s.description,
+            "description": scrub_description(s.description, read(s.middle).dataset)
+            if s.description
+            else None,
             "modality": s.modality,
             "plane": s.plane,
             "n_slices": len(s),

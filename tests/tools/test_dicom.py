@@ -281,7 +281,7 @@ def _write_series(root: Path) -> list[float]:
             ImageOrientationPatient=AXIAL,
             ImagePositionPatient=[0.0, 0.0, z],
             InstanceNumber=10 - i,  # deliberately unrelated to the position
-            SeriesDescription="AX T2",
+            SeriesDescription="AX T2 DOE",  # free text naming the patient
         )
     for i in range(3):
         write_image(
@@ -301,7 +301,7 @@ def test_series_grouping_and_sorting(tmp_path: Path) -> None:
         "not a DICOM file (no DICM preamble and no valid group 0008 element)"
     ]
     by_desc = {s.description: s for s in scan.series}
-    ax = by_desc["AX T2"]
+    ax = by_desc["AX T2 DOE"]
     assert ax.plane == "axial" and list(ax.positions) == zs and len(ax) == 5
     sag = by_desc[None]
     assert sag.instance_numbers == (1, 2, 3)  # no geometry: InstanceNumber order
@@ -317,10 +317,12 @@ def test_cli_series_render_deid(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert sorted(r["n_slices"] for r in rows) == [3, 5]
     assert "1.2.826.0.1.3680043.8.498" not in proc.stdout  # raw UIDs never printed
+    assert "DOE" not in proc.stdout and "AX T2 [NAME]" in proc.stdout
     assert proc.stderr.startswith("skipped: ")
 
     proc = run_cli("inspect", str(tmp_path / "in" / "ax"))
     positions = [json.loads(line)["slice_position"] for line in proc.stdout.splitlines()]
+    assert "DOE" not in proc.stdout
     assert proc.returncode == 0 and positions == sorted(positions)
 
     out = tmp_path / "o" / "x.png"
