@@ -11,6 +11,7 @@ from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages
 
 from agents.localizer import Attachment, LevelEvidence, latest_user_text, localize
+from tests.dicom_factory import write_image
 
 
 class ConsultState(TypedDict, total=False):
@@ -93,31 +94,26 @@ def test_latest_user_text_reads_multimodal_parts() -> None:
 def _axial_series(folder: Path, n: int = 60) -> None:
     """A synthetic axial CT series: 3 mm slices from z = -120 mm, 8x8 pixels of 2 mm."""
     import numpy as np
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+    from pydicom.uid import CTImageStorage, generate_uid
 
-    folder.mkdir()
     series_uid = generate_uid()
     for k in reversed(range(n)):  # file order must not matter
-        ds = Dataset()
-        ds.file_meta = FileMetaDataset()
-        ds.file_meta.MediaStorageSOPClassUID = CTImageStorage
-        ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
-        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-        ds.SOPClassUID = CTImageStorage
-        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID
-        ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), series_uid
-        ds.PatientName, ds.PatientID, ds.StudyDate = "Doe^Jane", "MRN778899", "20240305"
-        ds.Modality, ds.BodyPartExamined = "CT", "LSPINE"
-        ds.SeriesDescription = "AX T2 L4-5 Doe"
-        ds.ImagePositionPatient = [-8.0, -8.0, -120.0 + 3.0 * k]
-        ds.ImageOrientationPatient = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
-        ds.PixelSpacing, ds.SliceThickness = [2.0, 2.0], 3.0
-        ds.Rows = ds.Columns = 8
-        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-        ds.PixelData = np.full((8, 8), k, dtype=np.uint16).tobytes()
-        ds.save_as(folder / f"{k:03d}.dcm", enforce_file_format=True)
+        write_image(
+            folder / f"{k:03d}.dcm",
+            np.full((8, 8), k, dtype=np.uint16),
+            sop_class=CTImageStorage,
+            modality="CT",
+            series_uid=series_uid,
+            PatientName="Doe^Jane",
+            PatientID="MRN778899",
+            StudyDate="20240305",
+            BodyPartExamined="LSPINE",
+            SeriesDescription="AX T2 L4-5 Doe",
+            ImagePositionPatient=[-8.0, -8.0, -120.0 + 3.0 * k],
+            ImageOrientationPatient=[1.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+            PixelSpacing=[2.0, 2.0],
+            SliceThickness=3.0,
+        )
 
 
 def _verse_centroids(path: Path) -> None:

@@ -15,9 +15,8 @@ import pydicom
 import pydicom.data
 import pytest
 from PIL import Image
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage, generate_uid
 
+from tests.dicom_factory import write_image
 from tools.dicom import (
     DicomError,
     DicomInfo,
@@ -38,41 +37,6 @@ PYDICOM_FILES = sorted(
 )
 AXIAL = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
 SAGITTAL = [0.0, 1.0, 0.0, 0.0, 0.0, -1.0]
-
-
-def write_image(path: Path, pixels: Any, **attrs: Any) -> Path:
-    """Write a small uncompressed image; ``pixels`` is (rows, cols[, 3]) or (frames, rows, cols)."""
-    arr = np.asarray(pixels)
-    color = attrs.pop("color", False)
-    frames = attrs.pop("frames", None)
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.MediaStorageSOPClassUID = MRImageStorage
-    ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.SOPClassUID = MRImageStorage
-    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID
-    ds.StudyInstanceUID = attrs.pop("study_uid", "1.2.826.0.1.3680043.8.498.1")
-    ds.SeriesInstanceUID = attrs.pop("series_uid", "1.2.826.0.1.3680043.8.498.2")
-    ds.Modality = "MR"
-    ds.PatientName = "Doe^John"
-    ds.PatientID = "MRN123456"
-    ds.Rows, ds.Columns = (arr.shape[-3], arr.shape[-2]) if color else arr.shape[-2:]
-    ds.SamplesPerPixel = 3 if color else 1
-    ds.PhotometricInterpretation = "RGB" if color else "MONOCHROME2"
-    if color:
-        ds.PlanarConfiguration = 0
-    bits = arr.dtype.itemsize * 8
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit = bits, bits, bits - 1
-    ds.PixelRepresentation = 1 if arr.dtype.kind == "i" else 0
-    if frames is not None:
-        ds.NumberOfFrames = frames
-    for key, value in attrs.items():
-        setattr(ds, key, value)
-    ds.PixelData = arr.tobytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ds.save_as(path, enforce_file_format=True)
-    return path
 
 
 def png_array(data: bytes) -> np.ndarray:

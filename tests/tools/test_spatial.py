@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+from pydicom.dataset import Dataset
+from pydicom.uid import CTImageStorage, generate_uid
 
+from tests.dicom_factory import image_dataset
 from tools.spatial import (
     Centroids,
     SeriesGeometry,
@@ -68,26 +69,16 @@ def _dataset(
     columns: int = COLUMNS,
     thickness: float = SLICE_MM,
 ) -> Dataset:
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.MediaStorageSOPClassUID = CTImageStorage
-    ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.SOPClassUID = CTImageStorage
-    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID
-    ds.StudyInstanceUID = "1.2.826.0.1.3680043.8.498.1"
-    ds.SeriesInstanceUID = series_uid
-    ds.Modality = "CT"
-    ds.ImagePositionPatient = [round(float(v), 4) for v in position]
-    ds.ImageOrientationPatient = [round(float(v), 6) for v in orientation]
-    ds.PixelSpacing = list(PIXEL_SPACING)
-    ds.SliceThickness = thickness
-    ds.Rows, ds.Columns = rows, columns
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-    ds.PixelData = np.zeros((rows, columns), dtype=np.uint16).tobytes()
-    return ds
+    return image_dataset(
+        np.zeros((rows, columns), dtype=np.uint16),
+        sop_class=CTImageStorage,
+        modality="CT",
+        series_uid=series_uid,
+        ImagePositionPatient=[round(float(v), 4) for v in position],
+        ImageOrientationPatient=[round(float(v), 6) for v in orientation],
+        PixelSpacing=list(PIXEL_SPACING),
+        SliceThickness=thickness,
+    )
 
 
 def _write(folder: Path, datasets: list[Dataset], seed: int = 0) -> None:
