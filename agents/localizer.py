@@ -215,13 +215,10 @@ def _read_attachments(
                 evidence += found
                 warnings += notes
         except Exception as exc:  # a live consult must go on; the user sees why
-            warnings.append(f"{name}: could not be read ({_one_line(exc)})")
+            from tools.dicom import one_line
+
+            warnings.append(f"{name}: could not be read ({one_line(exc)})")
     return evidence, warnings, imaging
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _read_report(path: Path) -> str:
@@ -290,13 +287,12 @@ def _read_centroids(
     a: Attachment, name: str, turn: int, series_seen: Sequence[tuple[Attachment, Any]]
 ) -> tuple[list[LevelEvidence], list[str]]:
     """Map the chosen slice of the attached series through VerSe-style vertebral centroids."""
-    from tools.dicom import read
     from tools.spatial import Centroids, SeriesGeometry, locate_slice
 
     if not series_seen:
         return [], [f"{name}: vertebral centroids need a DICOM series attached in the same turn"]
     dicom, series = max(series_seen, key=lambda pair: len(pair[1]))
-    geometry = SeriesGeometry.from_datasets([read(p).dataset for p in series.paths])
+    geometry = SeriesGeometry.from_datasets(series.headers)
     k = len(series) // 2 if dicom.slice_index is None else dicom.slice_index
     if not 0 <= k < len(series):
         return [], [f"{name}: slice {k + 1} requested but the series has {len(series)}"]

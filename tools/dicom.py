@@ -16,7 +16,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -261,19 +261,13 @@ def _str(value: Any) -> str | None:
 
 
 def _pixel_status(ds: Dataset, path: Path) -> tuple[bool, str | None]:
-    if not any(k in ds for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
-        return False, "no pixel data"
-    try:
-        check_dimensions(ds, path)
-        from pydicom.pixels.utils import pixel_array
+    """Whether the pixels decode (the frame a render would show), and why not."""
+    from tools.dicom_render import frame_pixels
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pixel_array(ds)
+    try:
+        frame_pixels(ds, path=str(path))
     except DicomError as exc:
         return False, exc.reason
-    except Exception as exc:  # decoders raise anything from ValueError to RuntimeError
-        return False, one_line(exc)
     return True, None
 
 
@@ -352,6 +346,8 @@ class Series:
     paths: tuple[Path, ...]
     positions: tuple[float | None, ...]
     instance_numbers: tuple[int | None, ...]
+    #: headers in the same order, pixel data dropped (geometry without reading files again)
+    headers: tuple[Dataset, ...] = field(repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -454,7 +450,16 @@ def _build(key: str, members: list[tuple[DicomInfo, Dataset]]) -> Series:
         paths=tuple(Path(members[i][0].path) for i in order),
         positions=tuple(positions[i] for i in order),
         instance_numbers=tuple(members[i][0].instance_number for i in order),
+        headers=tuple(_header(members[i][1]) for i in order),
     )
+
+
+def _header(ds: Dataset) -> Dataset:
+    """``ds`` without its pixel data: a series keeps geometry and tags, not megabytes of pixels."""
+    for keyword in ("PixelData", "FloatPixelData", "DoubleFloatPixelData"):
+        if keyword in ds:
+            del ds[keyword]
+    return ds
 
 
 def load_series(
@@ -544,7 +549,7 @@ def _cmd_series(directory: str) -> int:
         known = [p for p in s.positions if p is not None]
         row = {
             "series": uids(s.uid) if s.uid else None,
-            "description": scrub_description(s.description, read(s.middle).dataset)
+            "description": scrub_description(s.description, s.headers[len(s) // 2])
             if s.description
             else None,
             "modality": s.modality,

@@ -28,7 +28,9 @@ from tools.centroids import (
     Centroids,
     Localization,
     SpatialError,
+    Vec3,
     VertebraCentroid,
+    _vec,
     adjacent_segment,
     beyond_labels,
     locate_point,
@@ -51,7 +53,6 @@ __all__ = [
     "main",
 ]
 
-Vec3 = tuple[float, float, float]
 Plane = Literal["axial", "sagittal", "coronal", "oblique"]
 FloatArray = NDArray[np.float64]
 
@@ -63,11 +64,6 @@ PARALLEL_SLAB_FACTOR = 1.5
 ORTHONORMAL_TOL = 1e-2
 PARALLEL_TOL_DEG = 1.0
 OBLIQUE_PLANE_DEG = AXIS_MATCH_MAX_DEG
-
-
-def _vec(values: Iterable[float]) -> Vec3:
-    x, y, z = (float(v) for v in values)
-    return (x, y, z)
 
 
 def _floats(ds: Dataset, keyword: str, count: int) -> list[float]:
@@ -439,7 +435,7 @@ def load_series(
     Raises:
         SpatialError: no readable DICOM series, unknown ``series_uid`` or bad geometry.
     """
-    from tools.dicom import DicomError, read, scan_series
+    from tools.dicom import scan_series
 
     if not folder.is_dir():
         raise SpatialError(f"{folder} is not a directory")
@@ -463,11 +459,7 @@ def load_series(
                 "pass --series-uid to choose",
                 file=log,
             )
-    try:
-        datasets = [read(path).dataset for path in chosen.paths]
-    except DicomError as exc:
-        raise SpatialError(str(exc)) from None
-    return SeriesGeometry.from_datasets(datasets)
+    return SeriesGeometry.from_datasets(chosen.headers)
 
 
 class _UsageError(Exception):
