@@ -110,6 +110,36 @@ class Settings(BaseSettings):
         None, ge=1, le=16, description="model instances serving concurrent callers (default: 2)"
     )
 
+    # knowledge base: Chroma store, embeddings, hybrid retrieval
+    chroma_url: str | None = Field(
+        None, description="Chroma server (http://host:8000); unset = embedded store in SPINE_HOME"
+    )
+    chroma_collection: str = Field(
+        "spine_corpus",
+        min_length=3,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]+$",
+        description="Chroma collection of corpus chunks",
+    )
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="sentence-transformers model: the bundled MiniLM name, a local folder, or a "
+        "model already in the Hugging Face cache (offline)",
+    )
+    embedding_batch_size: int = Field(32, ge=1, le=1024, description="chunks per embedding batch")
+    retrieval_k: int = Field(5, ge=1, le=100, description="evidence chunks per query")
+    retrieval_level_boost: float = Field(
+        1.0, ge=0, le=10, description="weight of level agreement in hybrid ranking (0 = off)"
+    )
+    ingest_max_mb: float = Field(50.0, gt=0, description="larger input files are skipped")
+
+    @field_validator("chroma_url", mode="before")
+    @classmethod
+    def _parse_chroma_url(cls, value: object) -> str | None:
+        if value is None or not str(value).strip():
+            return None
+        return _split_urls(str(value))[0]
+
     @field_validator("llm_base_url", "judge_base_url", mode="before")
     @classmethod
     def _parse_urls(cls, value: object) -> list[str]:

@@ -1,0 +1,277 @@
+"""Hybrid retrieval: dense (MiniLM in Chroma) + BM25 (bm25s), reciprocal-rank fusion, level boost.
+
+Ranking: each candidate scores ``Σ 1/(60 + rank)`` over the dense and BM25 lists (RRF, k = 60);
+with level boosting on, a chunk whose own levels include a query level gains ``w/60``, one whose
+document is about a query level ``w/120``, and one that only shares a vertebra ``w/240``
+(``w`` = ``SPINE_RETRIEVAL_LEVEL_BOOST``). Query levels come from the caller (the localizer's
+accumulated levels) or, failing that, from ``tools.levels`` on the query. Filters on sub-field,
+kind and language apply to both lists. Every hit carries its citation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.embedding import Embedder
+from knowledge.store import Store
+from tools import levels as lv
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["Filters", "Hit", "HybridRetriever", "Mode", "tokenize"]
+
+Mode = Literal["dense", "bm25", "hybrid"]
+RRF_K = 60
+POOL = 50
+REFRESH_S = 30.0
+_WORD = re.compile(r"[a-z0-9]+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_STOP = frozenset(
+    "a an and are as at be by does for from how in into is it its of on or that the this to "
+    "was what when where which who why with".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: lower-case words (light plural folding), CJK unigrams + bigrams, and one
+    ``§LEVEL`` token per canonical level, so "L4/5", "L4-5" and "第4、5腰椎间" all match L4-L5."""
+    lower = text.lower()
+    tokens = []
+    for word in _WORD.findall(lower):
+        if word in _STOP:
+            continue
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        tokens.append(word)
+    for run in _CJK_RUN.findall(text):
+        tokens.extend(run)
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    tokens.extend(f"§{level}" for level in lv.find_levels(text))
+    return tokens
+
+
+class Filters(BaseModel):
+    """Metadata filters; each accepts one value or several."""
+
+    subfield: list[str] = Field(default_factory=list)
+    kind: list[str] = Field(default_factory=list)
+    lang: list[str] = Field(default_factory=list)
+
+    def where(self) -> dict[str, Any] | None:
+        """The Chroma ``where`` clause."""
+        clauses: list[dict[str, Any]] = []
+        for key, values in (("subfield", self.subfield), ("kind", self.kind), ("lang", self.lang)):
+            if len(values) == 1:
+                clauses.append({key: values[0]})
+            elif values:
+                clauses.append({key: {"$in": list(values)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, meta: dict[str, Any]) -> bool:
+        """Whether a chunk's metadata passes the filters."""
+        return all(
+            not values or meta.get(key) in values
+            for key, values in (
+                ("subfield", self.subfield),
+                ("kind", self.kind),
+                ("lang", self.lang),
+            )
+        )
+
+
+class Hit(BaseModel):
+    """One retrieved chunk with its provenance, citation and scores."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    citation: str
+    kind: str
+    subfield: str
+    lang: str
+    levels: list[str]
+    page: int | None = None
+    start: int
+    end: int
+    source: str
+    figures: list[dict[str, Any]] = Field(default_factory=list)
+    score: float = Field(description="fused score (RRF + level boost); higher is better")
+    dense_rank: int | None = Field(None, description="1-based rank in the dense list")
+    bm25_rank: int | None = Field(None, description="1-based rank in the BM25 list")
+    level_match: Literal["chunk", "document", "vertebra", "none"] = "none"
+
+
+def _split(value: Any) -> list[str]:
+    return [v for v in str(value or "").split(",") if v]
+
+
+class _Lexical:
+    """The BM25 side: an in-memory bm25s index over every stored chunk."""
+
+    def __init__(self, items: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
+        import bm25s
+        import numpy as np
+
+        self.ids = [i for i, _, _ in items]
+        self.texts = {i: t for i, t, _ in items}
+        self.meta = {i: m for i, _, m in items}
+        self.row = {i: n for n, i in enumerate(self.ids)}
+        self.model: Any = None
+        self._np = np
+        if items:
+            self.model = bm25s.BM25()
+            self.model.index([tokenize(t) or [""] for _, t, _ in items], show_progress=False)
+
+    def search(self, query: str, n: int, filters: Filters) -> list[str]:
+        if self.model is None:
+            return []
+        np = self._np
+        tokens = [t for t in tokenize(query) if t in self.model.vocab_dict] or [""]
+        mask = None
+        if filters.where():
+            mask = np.array([1.0 if filters.accepts(self.meta[i]) else 0.0 for i in self.ids])
+        scores = self.model.get_scores(tokens, weight_mask=mask)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [self.ids[j] for j in top if scores[j] > 0]
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval over a :class:`Store`, with level-aware boosting."""
+
+    def __init__(self, store: Store, embedder: Embedder, *, level_boost: float = 1.0) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.level_boost = level_boost
+        self._lexical: _Lexical | None = None
+        self._count = -1
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        """Rebuild the BM25 index from the store (after a build in this process)."""
+        with self._lock:
+            items = list(self.store.iter_chunks())
+            self._lexical = _Lexical(items)
+            self._count = len(items)
+            self._checked = time.monotonic()
+
+    def _lex(self) -> _Lexical:
+        # another process (a build, a worker sharing a Chroma server) may have changed the store
+        if self._lexical is None or (
+            time.monotonic() - self._checked > REFRESH_S and self.store.count() != self._count
+        ):
+            self.refresh()
+        elif time.monotonic() - self._checked > REFRESH_S:
+            self._checked = time.monotonic()
+        assert self._lexical is not None
+        return self._lexical
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        levels: Iterable[str] | None = None,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        level_boost: float | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best chunks for ``query``.
+
+        Args:
+            query: free text, English or Chinese.
+            k: number of hits.
+            levels: canonical levels of the patient (None: parsed from the query).
+            filters: sub-field / kind / language filters.
+            mode: ``dense``, ``bm25`` or ``hybrid`` (RRF of both).
+            level_boost: override ``SPINE_RETRIEVAL_LEVEL_BOOST`` (0 turns boosting off).
+        """
+        filters = filters or Filters()
+        lexical = self._lex()
+        if not query.strip() or not lexical.ids:
+            return []
+        dense: list[str] = []
+        if mode in ("dense", "hybrid"):
+            vector = self.embedder.embed([query])[0]
+            dense = [i for i, _ in self.store.query(vector.tolist(), POOL, filters.where())]
+        sparse = lexical.search(query, POOL, filters) if mode in ("bm25", "hybrid") else []
+        wanted = set(lv.sort_levels(levels) if levels is not None else lv.find_levels(query))
+        boost = self.level_boost if level_boost is None else level_boost
+        scored: dict[str, float] = {}
+        for ranking in (dense, sparse):
+            for rank, chunk_id in enumerate(ranking, 1):
+                scored[chunk_id] = scored.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        hits = []
+        for chunk_id, score in scored.items():
+            meta = lexical.meta.get(chunk_id)
+            if meta is None:  # written after our BM25 snapshot; the next refresh picks it up
+                continue
+            match = _level_match(wanted, meta)
+            if boost and match != "none":
+                score += boost / {"chunk": 60, "document": 120, "vertebra": 240}[match]
+            hits.append(_hit(chunk_id, lexical.texts[chunk_id], meta, score, dense, sparse, match))
+        hits.sort(key=lambda h: (-h.score, h.chunk_id))
+        return hits[:k]
+
+
+def _level_match(
+    wanted: set[str], meta: dict[str, Any]
+) -> Literal["chunk", "document", "vertebra", "none"]:
+    if not wanted:
+        return "none"
+    own, doc = set(_split(meta.get("levels"))), set(_split(meta.get("doc_levels")))
+    if wanted & own:
+        return "chunk"
+    if wanted & doc:
+        return "document"
+    bones = {v for level in wanted for v in lv.vertebrae_of(level)}
+    if any(set(lv.vertebrae_of(level)) & bones for level in own | doc):
+        return "vertebra"
+    return "none"
+
+
+def _hit(
+    chunk_id: str,
+    text: str,
+    meta: dict[str, Any],
+    score: float,
+    dense: list[str],
+    sparse: list[str],
+    match: Literal["chunk", "document", "vertebra", "none"],
+) -> Hit:
+    page = meta.get("page")
+    return Hit(
+        chunk_id=chunk_id,
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        text=text,
+        citation=str(meta.get("citation", "")),
+        kind=str(meta.get("kind", "")),
+        subfield=str(meta.get("subfield", "")),
+        lang=str(meta.get("lang", "")),
+        levels=_split(meta.get("levels")),
+        page=int(page) if page is not None else None,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        source=str(meta.get("source", "")),
+        figures=json.loads(meta["figures"]) if meta.get("figures") else [],
+        score=round(score, 6),
+        dense_rank=dense.index(chunk_id) + 1 if chunk_id in dense else None,
+        bm25_rank=sparse.index(chunk_id) + 1 if chunk_id in sparse else None,
+        level_match=match,
+    )
