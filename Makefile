@@ -50,6 +50,8 @@ bench: install  ## the benchmarks (figures and ratios; not pass/fail)
 	$(BIN)/python -m benchmarks.client_overhead
 	$(BIN)/python -m benchmarks.cold_start
 	$(BIN)/python -m benchmarks.levels
+	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m evals.rag --retrieval-only
 
 lock:  ## regenerate requirements.lock from pyproject.toml (needs uv)
 	# uv prefers the pins already in the output file: give torch back its local +cpu tag first,

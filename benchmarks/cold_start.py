@@ -16,7 +16,14 @@ import time
 
 COMMANDS = [
     [sys.executable, "-m", module, "--help"]
-    for module in ("agents.llm", "tools.levels", "tools.dicom", "tools.spatial")
+    for module in (
+        "agents.llm",
+        "tools.levels",
+        "tools.dicom",
+        "tools.spatial",
+        "knowledge",
+        "evals.rag",
+    )
 ]
 
 

@@ -132,6 +132,7 @@ class _Lexical:
         self.row = {i: n for n, i in enumerate(self.ids)}
         self.model: Any = None
         self._np = np
+        self._masks: dict[str, Any] = {}
         if items:
             self.model = bm25s.BM25()
             self.model.index([tokenize(t) or [""] for _, t, _ in items], show_progress=False)
@@ -143,7 +144,11 @@ class _Lexical:
         tokens = [t for t in tokenize(query) if t in self.model.vocab_dict] or [""]
         mask = None
         if filters.where():
-            mask = np.array([1.0 if filters.accepts(self.meta[i]) else 0.0 for i in self.ids])
+            key = filters.model_dump_json()
+            if key not in self._masks:
+                rows = [1.0 if filters.accepts(self.meta[i]) else 0.0 for i in self.ids]
+                self._masks[key] = np.array(rows, dtype=np.float32)
+            mask = self._masks[key]
         scores = self.model.get_scores(tokens, weight_mask=mask)
         top = np.argsort(-scores, kind="stable")[:n]
         return [self.ids[j] for j in top if scores[j] > 0]
@@ -160,6 +165,7 @@ class HybridRetriever:
         self._count = -1
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.last_timings: dict[str, float] = {}  # seconds per stage of the latest search
 
     def refresh(self) -> None:
         """Rebuild the BM25 index from the store (after a build in this process)."""
@@ -204,11 +210,17 @@ class HybridRetriever:
         lexical = self._lex()
         if not query.strip() or not lexical.ids:
             return []
+        clock = time.perf_counter
+        t0 = clock()
         dense: list[str] = []
+        t1 = t2 = t0
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed([query])[0]
+            t1 = clock()
             dense = [i for i, _ in self.store.query(vector.tolist(), POOL, filters.where())]
+            t2 = clock()
         sparse = lexical.search(query, POOL, filters) if mode in ("bm25", "hybrid") else []
+        t3 = clock()
         wanted = set(lv.sort_levels(levels) if levels is not None else lv.find_levels(query))
         boost = self.level_boost if level_boost is None else level_boost
         scored: dict[str, float] = {}
@@ -225,6 +237,12 @@ class HybridRetriever:
                 score += boost / {"chunk": 60, "document": 120, "vertebra": 240}[match]
             hits.append(_hit(chunk_id, lexical.texts[chunk_id], meta, score, dense, sparse, match))
         hits.sort(key=lambda h: (-h.score, h.chunk_id))
+        self.last_timings = {
+            "embed": t1 - t0,
+            "dense": t2 - t1,
+            "bm25": t3 - t2,
+            "fuse": clock() - t3,
+        }
         return hits[:k]
 
 

@@ -2,9 +2,9 @@
 
 Deterministic: fixed geometry, PIL's default font, no randomness. Run from anywhere:
 
-    python knowledge/corpus/figures/draw_cervical_roots.py
+    python scripts/corpus_figures/draw_cervical_roots.py
 
-writes ``cervical-roots.png`` into knowledge/corpus/figures/: vertebrae C4 to T1 stacked top to bottom,
+writes knowledge/corpus/figures/cervical-roots.png: vertebrae C4 to T1 stacked top to bottom,
 each disc level labelled with the nerve root that a posterolateral or foraminal lesion at that
 level compresses (the C5-C6 -> C6 example highlighted).
 """

@@ -2,9 +2,9 @@
 
 Deterministic: fixed geometry, PIL's default font, no randomness. Run from anywhere:
 
-    python knowledge/corpus/figures/draw_cobb_angle.py
+    python scripts/corpus_figures/draw_cobb_angle.py
 
-writes ``cobb-angle.png`` into knowledge/corpus/figures/: a coronal (posteroanterior) view of a curved
+writes knowledge/corpus/figures/cobb-angle.png: a coronal (posteroanterior) view of a curved
 stack of vertebrae, convex to the right, with the superior endplate of the upper end vertebra
 and the inferior endplate of the lower end vertebra extended until they meet; the angle between
 the two lines is the Cobb angle.

@@ -2,9 +2,9 @@
 
 Deterministic: fixed geometry, PIL's default font, no randomness. Run from anywhere:
 
-    python knowledge/corpus/figures/draw_meyerding.py
+    python scripts/corpus_figures/draw_meyerding.py
 
-writes ``meyerding-grades.png`` into knowledge/corpus/figures/ (lateral view, anterior to the right).
+writes knowledge/corpus/figures/meyerding-grades.png (lateral view, anterior to the right).
 """
 
 from __future__ import annotations
