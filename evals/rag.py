@@ -48,7 +48,11 @@ class RunResult(BaseModel):
     ranker: str
     k: int
     questions: int
-    recall_at_k: float
+    recall_at_k: float = Field(description="share of all reference chunks in the top k")
+    recall_same_lang_at_k: float = Field(
+        description="share of the reference chunks in the question's language in the top k "
+        "(a set may also list the other language's translation of the same section)"
+    )
     hit_at_k: float
     mrr: float
     context_precision: float = Field(description="ragas NonLLMContextPrecisionWithReference")
@@ -93,13 +97,14 @@ def evaluate(
     """Score every ranker on ``items`` with a :class:`knowledge.retrieval.HybridRetriever`."""
     from tqdm import tqdm
 
-    texts = retriever._lex().texts
+    texts, meta = retriever.snapshot()
+    langs = {i: str(m.get("lang")) for i, m in meta.items()}
     unknown = sorted({c for item in items for c in item.reference_chunks} - texts.keys())
     if unknown:
         raise ValueError(f"reference chunks not in the store: {', '.join(unknown[:5])}")
     results = []
     for name, (mode, boosted) in RANKERS.items():
-        recall, hits, rr, misses = [], [], [], []
+        recall, same, hits, rr, misses = [], [], [], [], []
         per_lang: dict[str, list[float]] = {}
         samples = []
         for item in tqdm(items, desc=name, unit="q", file=sys.stderr, leave=False):
@@ -115,6 +120,8 @@ def evaluate(
             top = ids[:k]
             share = len(wanted & set(top)) / len(wanted)
             recall.append(share)
+            own = {c for c in wanted if langs.get(c) == item.lang} or wanted
+            same.append(len(own & set(top)) / len(own))
             hits.append(1.0 if wanted & set(top) else 0.0)
             first = next((n for n, i in enumerate(ids, 1) if i in wanted), None)
             rr.append(1.0 / first if first else 0.0)
@@ -130,6 +137,7 @@ def evaluate(
                 k=k,
                 questions=n,
                 recall_at_k=round(sum(recall) / n, 4),
+                recall_same_lang_at_k=round(sum(same) / n, 4),
                 hit_at_k=round(sum(hits) / n, 4),
                 mrr=round(sum(rr) / n, 4),
                 context_precision=round(precision, 4),
@@ -144,14 +152,15 @@ def evaluate(
 def _table(results: list[RunResult]) -> str:
     k = results[0].k
     head = (
-        f"| ranker | questions | recall@{k} | hit@{k} | MRR@10 | ragas context precision | "
-        f"ragas context recall | recall@{k} by lang |"
+        f"| ranker | questions | recall@{k} | recall@{k} same language | hit@{k} | MRR@10 | "
+        f"ragas context precision | ragas context recall | recall@{k} by lang |"
     )
-    lines = [head, "|" + "---|" * 8]
+    lines = [head, "|" + "---|" * 9]
     for r in results:
         langs = ", ".join(f"{lang} {v:.3f}" for lang, v in r.by_lang.items())
         lines.append(
-            f"| {r.ranker} | {r.questions} | {r.recall_at_k:.3f} | {r.hit_at_k:.3f} | "
+            f"| {r.ranker} | {r.questions} | {r.recall_at_k:.3f} | {r.recall_same_lang_at_k:.3f} | "
+            f"{r.hit_at_k:.3f} | "
             f"{r.mrr:.3f} | {r.context_precision:.3f} | {r.context_recall:.3f} | {langs} |"
         )
     return "\n".join(lines)
@@ -164,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
         "non-LLM context precision/recall) for dense, hybrid and hybrid+level-boost rankers.",
     )
     parser.add_argument("--retrieval-only", action="store_true", help="score retrieval only")
-    parser.add_argument("--data", type=Path, default=DATA, help="JSONL retrieval set")
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="JSONL retrieval set (default: the bundled one)"
+    )
     parser.add_argument("--k", type=int, default=5, help="cut-off for recall@k (default 5)")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--out", type=Path, help="also write the results JSON here")

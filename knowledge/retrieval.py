@@ -175,6 +175,11 @@ class HybridRetriever:
             self._count = len(items)
             self._checked = time.monotonic()
 
+    def snapshot(self) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+        """Every chunk's text and metadata as the retriever sees them (id → …)."""
+        lexical = self._lex()
+        return lexical.texts, lexical.meta
+
     def _lex(self) -> _Lexical:
         # another process (a build, a worker sharing a Chroma server) may have changed the store
         if self._lexical is None or (

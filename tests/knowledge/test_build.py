@@ -122,3 +122,21 @@ def test_unknown_embedding_model_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(EmbeddingError, match="cannot be loaded offline"):
         Embedder(str(tmp_path / "no-model")).embed(["x"])
+
+
+def test_first_use_indexes_the_bundled_corpus_once(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import knowledge.build as kb
+    from knowledge import get_retriever, reset_retrievers
+
+    monkeypatch.setattr(kb, "BUNDLED_CORPUS", folder)  # a small stand-in corpus, built for real
+    reset_retrievers()
+    retriever = get_retriever(Settings())
+    assert "first use, indexing the bundled corpus" in capsys.readouterr().err
+    assert retriever.store.count() == 3
+    assert retriever.search("claudication on walking", k=1)[0].doc_id == "stenosis-doc"
+    reset_retrievers()
+    get_retriever(Settings())
+    assert "first use" not in capsys.readouterr().err  # the store is no longer empty
+    reset_retrievers()
