@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 __all__ = ["RetrievalItem", "RunResult", "evaluate", "load_items", "main"]
 
 DATA = Path(__file__).resolve().parent / "data" / "retrieval" / "spine_retrieval.jsonl"
+HOLDOUT = DATA.with_name("spine_retrieval_holdout.jsonl")
 RANKERS: dict[str, tuple[str, bool]] = {
     "dense": ("dense", False),
     "hybrid": ("hybrid", False),
@@ -57,7 +58,7 @@ class RunResult(BaseModel):
     mrr: float
     context_precision: float = Field(description="ragas NonLLMContextPrecisionWithReference")
     context_recall: float = Field(description="ragas NonLLMContextRecall")
-    by_lang: dict[str, float] = Field(description="recall@k per language")
+    by_lang: dict[str, float] = Field(description="same-language recall@k per language")
     misses: list[str] = Field(description="ids of questions with no reference chunk in the top k")
 
 
@@ -127,7 +128,7 @@ def evaluate(
             rr.append(1.0 / first if first else 0.0)
             if not wanted & set(top):
                 misses.append(item.id)
-            per_lang.setdefault(item.lang, []).append(share)
+            per_lang.setdefault(item.lang, []).append(same[-1])
             samples.append(([texts[i] for i in top], [texts[c] for c in item.reference_chunks]))
         precision, context_recall = asyncio.run(_ragas(samples))
         n = len(items)
@@ -153,7 +154,7 @@ def _table(results: list[RunResult]) -> str:
     k = results[0].k
     head = (
         f"| ranker | questions | recall@{k} | recall@{k} same language | hit@{k} | MRR@10 | "
-        f"ragas context precision | ragas context recall | recall@{k} by lang |"
+        f"ragas context precision | ragas context recall | same-language recall@{k} by lang |"
     )
     lines = [head, "|" + "---|" * 9]
     for r in results:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["get_retriever", "reset_retrievers"]
 
-_retrievers: dict[tuple[str, str, str], HybridRetriever] = {}
+_retrievers: dict[tuple[str, ...], HybridRetriever] = {}
 _lock = threading.Lock()
 
 
@@ -33,6 +33,8 @@ def get_retriever(settings: Settings, *, progress: bool = True) -> HybridRetriev
         settings.chroma_url or str(settings.home),
         settings.chroma_collection,
         settings.embedding_model,
+        ",".join(settings.embedding_languages),
+        str(settings.retrieval_level_boost),
     )
     with _lock:
         if key not in _retrievers:
@@ -45,6 +47,7 @@ def get_retriever(settings: Settings, *, progress: bool = True) -> HybridRetriev
                 store,
                 get_embedder(settings.embedding_model),
                 level_boost=settings.retrieval_level_boost,
+                embedding_languages=settings.embedding_languages,
             )
         return _retrievers[key]
 

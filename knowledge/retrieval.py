@@ -1,11 +1,14 @@
 """Hybrid retrieval: dense (MiniLM in Chroma) + BM25 (bm25s), reciprocal-rank fusion, level boost.
 
-Ranking: each candidate scores ``Σ 1/(60 + rank)`` over the dense and BM25 lists (RRF, k = 60);
-with level boosting on, a chunk whose own levels include a query level gains ``w/60``, one whose
-document is about a query level ``w/120``, and one that only shares a vertebra ``w/240``
-(``w`` = ``SPINE_RETRIEVAL_LEVEL_BOOST``). Query levels come from the caller (the localizer's
-accumulated levels) or, failing that, from ``tools.levels`` on the query. Filters on sub-field,
-kind and language apply to both lists. Every hit carries its citation.
+Ranking: each candidate scores ``Σ w/(60 + rank)`` over the dense and BM25 lists (RRF, k = 60;
+``w`` = 1 for BM25 and, for the dense list, the share of the query written in a language the
+embedding model reads — ``SPINE_EMBEDDING_LANGUAGES``, English for the bundled MiniLM);
+with level boosting on, the score of a chunk whose own levels include a query level is multiplied
+by ``1 + 0.2·b``, one whose document is about a query level by ``1 + 0.1·b``, and one that only
+shares a vertebra by ``1 + 0.05·b`` (``b`` = ``SPINE_RETRIEVAL_LEVEL_BOOST``). Query levels
+come from the caller (the localizer's accumulated levels) or, failing that, from
+``tools.levels`` on the query. Filters on sub-field, kind and language apply to both lists.
+Every hit carries its citation.
 """
 
 from __future__ import annotations
@@ -26,18 +29,36 @@ from tools import levels as lv
 if TYPE_CHECKING:
     pass
 
-__all__ = ["Filters", "Hit", "HybridRetriever", "Mode", "tokenize"]
+__all__ = ["Filters", "Hit", "HybridRetriever", "Mode", "dense_weight", "tokenize"]
 
 Mode = Literal["dense", "bm25", "hybrid"]
 RRF_K = 60
 POOL = 50
 REFRESH_S = 30.0
+# level agreement scales the fused score: a tie-breaker among close candidates, not a trump card
+# (an additive w/60 lifted every chunk naming the level, e.g. case records, over the answer)
+LEVEL_FACTORS = {"chunk": 0.2, "document": 0.1, "vertebra": 0.05}
 _WORD = re.compile(r"[a-z0-9]+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _STOP = frozenset(
     "a an and are as at be by does for from how in into is it its of on or that the this to "
     "was what when where which who why with".split()
 )
+
+
+def dense_weight(query: str, languages: Iterable[str]) -> float:
+    """How much the dense ranking counts for ``query``: the share of its letters written in a
+    language the embedding model reads (the bundled MiniLM reads English only; its ranking of a
+    Chinese question is noise, so Chinese questions are ranked by BM25)."""
+    cjk = len(_CJK_CHAR.findall(query))
+    latin = len(_LATIN.findall(query))
+    if not cjk + latin:
+        return 1.0
+    reads = set(languages)
+    share = ((latin if "en" in reads else 0) + (cjk if "zh" in reads else 0)) / (cjk + latin)
+    return round(share, 3)
 
 
 def tokenize(text: str) -> list[str]:
@@ -157,10 +178,18 @@ class _Lexical:
 class HybridRetriever:
     """Dense + BM25 retrieval over a :class:`Store`, with level-aware boosting."""
 
-    def __init__(self, store: Store, embedder: Embedder, *, level_boost: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        *,
+        level_boost: float = 1.0,
+        embedding_languages: Sequence[str] = ("en",),
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.level_boost = level_boost
+        self.embedding_languages = tuple(embedding_languages)
         self._lexical: _Lexical | None = None
         self._count = -1
         self._checked = 0.0
@@ -219,7 +248,8 @@ class HybridRetriever:
         t0 = clock()
         dense: list[str] = []
         t1 = t2 = t0
-        if mode in ("dense", "hybrid"):
+        weight = dense_weight(query, self.embedding_languages) if mode == "hybrid" else 1.0
+        if mode == "dense" or (mode == "hybrid" and weight > 0):
             vector = self.embedder.embed([query])[0]
             t1 = clock()
             dense = [i for i, _ in self.store.query(vector.tolist(), POOL, filters.where())]
@@ -229,9 +259,9 @@ class HybridRetriever:
         wanted = set(lv.sort_levels(levels) if levels is not None else lv.find_levels(query))
         boost = self.level_boost if level_boost is None else level_boost
         scored: dict[str, float] = {}
-        for ranking in (dense, sparse):
+        for share, ranking in ((weight, dense), (1.0, sparse)):
             for rank, chunk_id in enumerate(ranking, 1):
-                scored[chunk_id] = scored.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+                scored[chunk_id] = scored.get(chunk_id, 0.0) + share / (RRF_K + rank)
         hits = []
         for chunk_id, score in scored.items():
             meta = lexical.meta.get(chunk_id)
@@ -239,7 +269,7 @@ class HybridRetriever:
                 continue
             match = _level_match(wanted, meta)
             if boost and match != "none":
-                score += boost / {"chunk": 60, "document": 120, "vertebra": 240}[match]
+                score *= 1.0 + boost * LEVEL_FACTORS[match]
             hits.append(_hit(chunk_id, lexical.texts[chunk_id], meta, score, dense, sparse, match))
         hits.sort(key=lambda h: (-h.score, h.chunk_id))
         self.last_timings = {

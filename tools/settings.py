@@ -126,12 +126,27 @@ class Settings(BaseSettings):
         description="sentence-transformers model: the bundled MiniLM name, a local folder, or a "
         "model already in the Hugging Face cache (offline)",
     )
+    embedding_languages: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["en"],
+        description="languages the embedding model reads (en, zh); a query in another language "
+        "is ranked by BM25 alone",
+    )
     embedding_batch_size: int = Field(32, ge=1, le=1024, description="chunks per embedding batch")
     retrieval_k: int = Field(5, ge=1, le=100, description="evidence chunks per query")
     retrieval_level_boost: float = Field(
         1.0, ge=0, le=10, description="weight of level agreement in hybrid ranking (0 = off)"
     )
     ingest_max_mb: float = Field(50.0, gt=0, description="larger input files are skipped")
+
+    @field_validator("embedding_languages", mode="before")
+    @classmethod
+    def _parse_languages(cls, value: object) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+        langs = [str(v).strip().lower() for v in items if str(v).strip()]
+        unknown = sorted(set(langs) - {"en", "zh"})
+        if unknown:
+            raise ValueError(f"unknown language(s) {', '.join(unknown)}; use en and/or zh")
+        return langs
 
     @field_validator("chroma_url", mode="before")
     @classmethod

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from evals.rag import DATA, evaluate, load_items, main
+from evals.rag import DATA, HOLDOUT, evaluate, load_items, main
 from knowledge import get_retriever
 from tools import levels as lv
 from tools.settings import Settings
 
 
-def test_the_bundled_set_is_valid_and_bilingual() -> None:
-    items = load_items(DATA)
-    assert len(items) >= 60
+@pytest.mark.parametrize("path", [DATA, HOLDOUT], ids=["dev", "holdout"])
+def test_the_bundled_sets_are_valid_and_bilingual(path: Path) -> None:
+    items = load_items(path)
+    assert len(items) >= (60 if path == DATA else 40)
     assert {i.lang for i in items} == {"en", "zh"}
     assert len({i.id for i in items}) == len(items)
     assert all(lv.is_level(level) for i in items for level in i.levels or [])
@@ -32,11 +33,13 @@ def test_rankers_are_scored_and_hybrid_level_boost_finds_the_references(
         for value in (r.recall_at_k, r.hit_at_k, r.mrr, r.context_precision, r.context_recall):
             assert 0.0 <= value <= 1.0
         assert r.recall_at_k <= r.hit_at_k
-    # regression guards below the figures measured (README: 0.519 / 0.688 / 0.779); the issue's
-    # goal (recall@5 >= 0.9) is not met by MiniLM + BM25 on this set, and this is not that goal
+    # regression guards a little below the figures measured (see README), not the goal itself
     best = results["hybrid+level"]
-    assert best.recall_at_k >= 0.45 and best.recall_same_lang_at_k >= 0.6 and best.hit_at_k >= 0.7
+    assert best.recall_same_lang_at_k >= 0.75 and best.hit_at_k >= 0.83
     assert best.recall_at_k >= results["dense"].recall_at_k
+    assert best.by_lang["zh"] >= 0.7  # Chinese questions are ranked by BM25 (MiniLM reads English)
+    holdout = {r.ranker: r for r in evaluate(load_items(HOLDOUT), get_retriever(bundled_settings))}
+    assert holdout["hybrid+level"].recall_same_lang_at_k >= 0.88
 
 
 def test_bad_lines_are_named(tmp_path: Path) -> None:

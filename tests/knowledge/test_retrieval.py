@@ -8,7 +8,7 @@ import pytest
 
 from knowledge import get_retriever
 from knowledge.__main__ import main
-from knowledge.retrieval import Filters, tokenize
+from knowledge.retrieval import Filters, dense_weight, tokenize
 from tools.settings import Settings
 
 
@@ -23,6 +23,31 @@ from tools.settings import Settings
 )
 def test_tokenize(text: str, expected: list[str]) -> None:
     assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "languages", "weight"),
+    [
+        ("Which root does L4-L5 compress?", ("en",), 1.0),
+        ("腰椎间盘突出症压迫哪条神经根", ("en",), 0.0),
+        ("腰椎间盘突出症压迫哪条神经根", ("en", "zh"), 1.0),
+        ("MRI 检查", ("en",), 0.6),
+        ("L4/5", ("zh",), 0.0),
+        ("12345", ("en",), 1.0),
+    ],
+)
+def test_dense_weight_follows_what_the_embedder_reads(
+    query: str, languages: tuple[str, ...], weight: float
+) -> None:
+    assert dense_weight(query, languages) == weight
+
+
+def test_embedding_languages_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPINE_EMBEDDING_LANGUAGES", "en, zh")
+    assert Settings().embedding_languages == ["en", "zh"]
+    monkeypatch.setenv("SPINE_EMBEDDING_LANGUAGES", "fr")
+    with pytest.raises(ValueError, match="unknown language"):
+        Settings()
 
 
 def test_hits_carry_citations_and_provenance(bundled_settings: Settings) -> None:
