@@ -48,10 +48,10 @@ _FINDINGS = [
 ]
 
 
-def _synthetic_docs(folder: Path, chunks: int, seed: int, per_doc: int = 20) -> int:
+def _synthetic_docs(folder: Path, chunks: int, seed: int, first: int, per_doc: int = 20) -> int:
     rng = random.Random(seed)
     written = 0
-    for n in range((chunks + per_doc - 1) // per_doc):
+    for n in range(first, first + (chunks + per_doc - 1) // per_doc):
         subfield, condition, levels = rng.choice(_CONDITIONS)
         sections = []
         for s in range(min(per_doc, chunks - written)):
@@ -154,7 +154,7 @@ def main() -> None:
         for size in (s for s in sizes if s > 0):
             folder = Path(tmp) / f"synthetic-{size}"
             folder.mkdir()
-            added = _synthetic_docs(folder, size - done, args.seed + size)
+            added = _synthetic_docs(folder, size - done, args.seed + size, first=done)
             started = time.perf_counter()
             report = build([folder], settings=settings, store=store, progress=True)
             seconds = time.perf_counter() - started
