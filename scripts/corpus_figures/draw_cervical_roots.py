@@ -11,13 +11,9 @@ level compresses (the C5-C6 -> C6 example highlighted).
 
 from __future__ import annotations
 
-from pathlib import Path
+from figure_common import font, write
+from PIL import Image, ImageDraw
 
-from PIL import Image, ImageDraw, ImageFont
-
-OUT = (
-    Path(__file__).resolve().parents[2] / "knowledge" / "corpus" / "figures" / "cervical-roots.png"
-)
 WIDTH, HEIGHT = 560, 780
 INK = (30, 30, 30)
 BONE = (236, 228, 210)
@@ -39,14 +35,6 @@ TOP = 120
 BODY_HEIGHT = 80
 GAP = 36
 ARROW_END = 330
-
-
-def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    """PIL's bundled default font at ``size`` (bitmap fallback on builds without FreeType)."""
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1 has no size argument
-        return ImageFont.load_default()
 
 
 def text(
@@ -109,9 +97,7 @@ def draw() -> Image.Image:
 
 
 def main() -> None:
-    """Write the PNG into knowledge/corpus/figures/."""
-    draw().save(OUT, format="PNG", optimize=True)
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    write(draw, "cervical-roots.png")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,10 @@ the two lines is the Cobb angle.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from figure_common import font, write
+from PIL import Image, ImageDraw
 
-OUT = Path(__file__).resolve().parents[2] / "knowledge" / "corpus" / "figures" / "cobb-angle.png"
 WIDTH, HEIGHT = 600, 800
 INK = (30, 30, 30)
 BONE = (236, 228, 210)
@@ -34,14 +33,6 @@ STEP = 42  # vertical distance between vertebral centres
 IN_CURVE = 8  # intervals between the two end vertebrae (nine vertebrae in the curve)
 BOX_W, BOX_H = 88, 32
 NEIGHBOUR_TILT = 0.35  # vertebrae beyond the end vertebrae tilt much less
-
-
-def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    """PIL's bundled default font at ``size`` (bitmap fallback on builds without FreeType)."""
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1 has no size argument
-        return ImageFont.load_default()
 
 
 def text(
@@ -161,9 +152,7 @@ def draw() -> Image.Image:
 
 
 def main() -> None:
-    """Write the PNG into knowledge/corpus/figures/."""
-    draw().save(OUT, format="PNG", optimize=True)
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    write(draw, "cobb-angle.png")
 
 
 if __name__ == "__main__":

@@ -9,17 +9,9 @@ writes knowledge/corpus/figures/meyerding-grades.png (lateral view, anterior to 
 
 from __future__ import annotations
 
-from pathlib import Path
+from figure_common import font, write
+from PIL import Image, ImageDraw
 
-from PIL import Image, ImageDraw, ImageFont
-
-OUT = (
-    Path(__file__).resolve().parents[2]
-    / "knowledge"
-    / "corpus"
-    / "figures"
-    / "meyerding-grades.png"
-)
 WIDTH, HEIGHT = 760, 500
 INK = (30, 30, 30)
 BONE = (236, 228, 210)
@@ -34,14 +26,6 @@ ENDPLATE = S1_RIGHT - S1_LEFT
 SLIP = 0.35  # example slip: 35 % of the endplate, i.e. Meyerding grade II
 L5_HEIGHT = 120
 L5_GAP = 6
-
-
-def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    """PIL's bundled default font at ``size`` (bitmap fallback on builds without FreeType)."""
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1 has no size argument
-        return ImageFont.load_default()
 
 
 def centred(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: int) -> None:
@@ -110,9 +94,7 @@ def draw() -> Image.Image:
 
 
 def main() -> None:
-    """Write the PNG into knowledge/corpus/figures/."""
-    draw().save(OUT, format="PNG", optimize=True)
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    write(draw, "meyerding-grades.png")
 
 
 if __name__ == "__main__":
