@@ -22,7 +22,7 @@ from tools.deid import deidentify_text
 
 __all__ = ["CHUNKER_VERSION", "Chunk", "FigureContext", "chunk_document"]
 
-CHUNKER_VERSION = "2"  # part of each document's content hash: a new chunker re-embeds everything
+CHUNKER_VERSION = "3"  # part of each document's content hash: a new chunker re-embeds everything
 MAX_CHARS = 1600
 MIN_CHARS = 20
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")

@@ -222,7 +222,7 @@ _FORMS: tuple[tuple[str, str], ...] = (
     ("pair", rf"{_B}([CTLS])\s?{_N}{_SEP}([CTLS])?\s?{_N}(?![A-Za-z0-9])"),
     (
         "pairto",
-        rf"{_B}([CTLS]){_N}(?:\s+(?:to|through|thru|until)\s+|\s?[至到]\s?)([CTLS]){_N}"
+        rf"{_B}([CTLS]){_N}(?:\s+(?:(?:down|up)\s+)?(?:to|through|thru|until)\s+|\s?[至到]\s?)([CTLS]){_N}"
         r"(?![A-Za-z0-9])",
     ),
     # L5S1, T12L1 (no separator: both letters)
