@@ -187,7 +187,7 @@ def _ingest(
     if not chunks:
         raise IngestError(path, "no section with text to index")
     vectors = embedder.embed([c.text for c in chunks], batch_size=settings.embedding_batch_size)
-    store.replace_document(doc, chunks, vectors)
+    store.replace_document(doc, chunks, vectors, old_ids=stored.get("chunk_ids", []))
     outcome.status = "updated" if stored else "added"
     return outcome
 

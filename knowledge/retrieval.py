@@ -252,7 +252,8 @@ class HybridRetriever:
         if mode == "dense" or (mode == "hybrid" and weight > 0):
             vector = self.embedder.embed([query])[0]
             t1 = clock()
-            dense = [i for i, _ in self.store.query(vector.tolist(), POOL, filters.where())]
+            pool = min(POOL, len(lexical.ids))
+            dense = [i for i, _ in self.store.query(vector.tolist(), pool, filters.where())]
             t2 = clock()
         sparse = lexical.search(query, POOL, filters) if mode in ("bm25", "hybrid") else []
         t3 = clock()

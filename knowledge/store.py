@@ -157,16 +157,21 @@ class Store:
         return record
 
     def replace_document(
-        self, doc: Document, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
+        self,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        vectors: npt.NDArray[np.float32],
+        old_ids: Sequence[str] | None = None,
     ) -> None:
         """Write ``doc``'s chunks, then drop its chunks that no longer exist, then its record.
 
         New chunks are written before old ones are removed, so a failure part-way leaves the
         previous version searchable; the document record (its hash) is written last, so an
-        interrupted write is redone by the next build.
+        interrupted write is redone by the next build. ``old_ids``: the document's stored chunk
+        ids when the caller already read them.
         """
         collection, docs = self._collections()
-        old = self.document(doc.meta.id).get("chunk_ids", [])
+        old = old_ids if old_ids is not None else self.document(doc.meta.id).get("chunk_ids", [])
         ids = [c.id for c in chunks]
         for i in range(0, len(chunks), _PAGE):
             part = chunks[i : i + _PAGE]
@@ -220,13 +225,15 @@ class Store:
     def query(
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None
     ) -> list[tuple[str, float]]:
-        """Nearest chunks to ``vector``: ``(id, cosine distance)``, best first."""
-        total = self.count()
-        if total == 0:
+        """Nearest chunks to ``vector``: ``(id, cosine distance)``, best first.
+
+        ``n`` must not exceed the number of stored chunks (the caller knows it).
+        """
+        if n <= 0:
             return []
         result = self.chunks.query(
             query_embeddings=[list(vector)],
-            n_results=min(n, total),
+            n_results=n,
             where=where or None,
             include=["distances"],
         )
