@@ -33,6 +33,7 @@ __all__ = [
     "LocalizerUpdate",
     "localize",
     "latest_user_text",
+    "user_texts",
 ]
 
 Source = Literal["text", "report", "dicom", "centroids"]
@@ -85,14 +86,20 @@ def _role_and_text(message: Any) -> tuple[str, str]:
     return role, str(content)
 
 
-def latest_user_text(messages: Sequence[Any]) -> tuple[int, str]:
-    """The number of user turns so far and the newest user text ("" if none)."""
-    turns, text = 0, ""
+def user_texts(messages: Sequence[Any]) -> list[str]:
+    """The text of every user turn, oldest first."""
+    texts = []
     for message in messages:
         role, content = _role_and_text(message)
         if role in ("human", "user"):
-            turns, text = turns + 1, content
-    return turns, text
+            texts.append(content)
+    return texts
+
+
+def latest_user_text(messages: Sequence[Any]) -> tuple[int, str]:
+    """The number of user turns so far and the newest user text ("" if none)."""
+    texts = user_texts(messages)
+    return len(texts), texts[-1] if texts else ""
 
 
 def _text_evidence(text: str, source: Source, turn: int, file: str | None) -> list[LevelEvidence]:

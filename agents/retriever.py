@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 from pydantic import BaseModel, Field
 
-from agents.localizer import latest_user_text
+from agents.localizer import user_texts
 from tools.settings import Settings, get_settings
 
 __all__ = ["Evidence", "RetrieverUpdate", "build_query", "retrieve"]
@@ -48,19 +48,9 @@ class RetrieverUpdate(TypedDict):
     retrieval_warnings: list[str]
 
 
-def _user_texts(messages: Sequence[Any]) -> list[str]:
-    texts, seen = [], 0
-    for i in range(1, len(messages) + 1):
-        turns, text = latest_user_text(messages[:i])
-        if turns > seen:
-            seen = turns
-            texts.append(text)
-    return texts
-
-
 def build_query(messages: Sequence[Any]) -> str:
     """The newest user text; a short follow-up also carries the previous user turn."""
-    texts = [t.strip() for t in _user_texts(messages) if t.strip()]
+    texts = [t.strip() for t in user_texts(messages) if t.strip()]
     if not texts:
         return ""
     if len(texts) > 1 and len(texts[-1].split()) < FOLLOW_UP_WORDS and len(texts[-1]) < 40:

@@ -131,21 +131,6 @@ class Store:
         """Number of chunks stored."""
         return int(self.chunks.count())
 
-    def documents(self) -> dict[str, DocRecord]:
-        """Document id → stored record (``sha256``, ``source``, ``chunk_ids``, ``title``…)."""
-        _, docs = self._collections()
-        found: dict[str, DocRecord] = {}
-        offset = 0
-        while True:
-            page = docs.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            for doc_id, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
-                record = dict(meta or {})
-                record["chunk_ids"] = json.loads(str(record.get("chunk_ids", "[]")))
-                found[doc_id] = record
-            if len(page["ids"]) < _PAGE:
-                return found
-            offset += _PAGE
-
     def document(self, doc_id: str) -> DocRecord:
         """The stored record of one document ({} when absent)."""
         _, docs = self._collections()
