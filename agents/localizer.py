@@ -33,6 +33,7 @@ __all__ = [
     "LocalizerUpdate",
     "localize",
     "latest_user_text",
+    "role_and_text",
     "user_texts",
 ]
 
@@ -74,7 +75,7 @@ class LocalizerUpdate(TypedDict):
     imaging: list[dict[str, Any]]
 
 
-def _role_and_text(message: Any) -> tuple[str, str]:
+def role_and_text(message: Any) -> tuple[str, str]:
     if isinstance(message, Mapping):
         role, content = str(message.get("role", "")), message.get("content", "")
     else:  # a LangChain message
@@ -90,7 +91,7 @@ def user_texts(messages: Sequence[Any]) -> list[str]:
     """The text of every user turn, oldest first."""
     texts = []
     for message in messages:
-        role, content = _role_and_text(message)
+        role, content = role_and_text(message)
         if role in ("human", "user"):
             texts.append(content)
     return texts

@@ -9,6 +9,12 @@ EDUCATIONAL_NOTICE = (
     "groin or saddle area, or loss of bladder or bowel control."
 )
 
+EDUCATIONAL_NOTICES = {
+    "en": EDUCATIONAL_NOTICE,
+    "zh": "仅供健康教育参考，不构成医疗建议：诊断和治疗请咨询有资质的医生；"
+    "如出现新发无力、会阴部麻木或大小便失控，请立即就医。",
+}
+
 STRUCTURED_REPAIR = (
     "Your previous reply did not validate against the required JSON schema:\n{errors}\n"
     "Reply again with one JSON object that satisfies the schema, and nothing else."
@@ -25,3 +31,90 @@ CONSULT_DEMO_SYSTEM = (
     "words, list warning signs that need urgent care, and suggest sensible next steps. Be brief "
     "and do not invent facts."
 )
+
+# ---- the consult graph ---------------------------------------------------------------------
+# The generator writes three labelled parts; the reviewer finds them by these headings.
+SECTION_HEADINGS = {
+    "en": {
+        "patient": "For you:",
+        "evidence": "What the evidence says:",
+        "next": "Next steps:",
+        "sources": "Sources",
+    },
+    "zh": {
+        "patient": "给您的说明：",
+        "evidence": "证据怎么说：",
+        "next": "下一步：",
+        "sources": "参考来源",
+    },
+}
+
+GENERATOR_SYSTEM = (
+    "You are SpineGPT, a careful spine surgeon answering a patient or a colleague. Use only the "
+    "numbered sources given to you for medical facts and cite them like [1] or [2] at the end of "
+    "each sentence that uses them. Name the vertebral level when one is known. Never give drug "
+    "doses and never promise that surgery will work. Answer in {language}, in three short parts "
+    "that start with these exact headings:\n"
+    "{patient}  two or three plain sentences for the patient, no jargon\n"
+    "{evidence}  two to four sentences from the sources, each ending with its citation\n"
+    "{next}  one or two practical next steps"
+)
+
+GENERATOR_CONTEXT = (
+    "Triage: {triage}\n"
+    "Vertebral levels in this consultation: {levels}\n"
+    "{imaging}"
+    "Sources:\n{sources}"
+)
+
+URGENT_INSTRUCTION = (
+    "The patient has warning signs ({reasons}). Say clearly, early in the answer, that they "
+    "need {when} medical assessment."
+)
+
+REVISER_SYSTEM = (
+    "You are a senior spine surgeon revising a junior colleague's draft answer. Keep what is "
+    "right, fix every problem listed, use only the numbered sources for medical facts, cite them "
+    "like [1], keep the three headings, and answer in {language}. Reply with the revised answer "
+    "only."
+)
+
+REVISER_REQUEST = "Draft:\n{draft}\n\nProblems to fix:\n{problems}"
+
+# What to do now: deterministic text that leads an emergency or urgent answer (never model text).
+TRIAGE_LEADS = {
+    "emergency": {
+        "en": (
+            "**Act now: these symptoms ({reasons}) can mean an emergency such as pressure on the "
+            "spinal cord or the nerves to the bladder and bowel. Go to an emergency department "
+            "today, or call your local emergency number. Do not wait for an appointment.**"
+        ),
+        "zh": (
+            "**请立即就医：这些症状（{reasons}）可能提示脊髓或马尾神经受压等急症。请今天就去急诊，"
+            "或拨打急救电话（120），不要等待门诊预约。**"
+        ),
+    },
+    "urgent": {
+        "en": (
+            "**See a doctor soon: these symptoms ({reasons}) need a medical assessment within "
+            "days, not weeks. Go to an emergency department at once if you develop numbness "
+            "between the legs, bladder or bowel problems, or new leg weakness.**"
+        ),
+        "zh": (
+            "**请尽快就诊：这些症状（{reasons}）需要在几天内由医生评估。如果出现会阴部麻木、"
+            "大小便障碍或新发的下肢无力，请立即去急诊。**"
+        ),
+    },
+}
+
+EVIDENCE_FALLBACK = {
+    "en": "What the sources say (quoted by the reviewer because the draft's claims were not "
+    "supported by them):",
+    "zh": "参考来源原文摘录（草稿中的说法缺乏来源支持，由审阅者改为引用来源）：",
+}
+
+NO_EVIDENCE = {
+    "en": "No source in the knowledge base matched this question, so no evidence-based advice "
+    "is given here.",
+    "zh": "知识库中没有与此问题相符的来源，因此这里不提供基于证据的建议。",
+}

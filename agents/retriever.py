@@ -41,6 +41,12 @@ class Evidence(BaseModel):
     level_match: str = Field(description="chunk | document | vertebra | none")
     figures: list[dict[str, Any]] = Field(default_factory=list)
 
+    @property
+    def body(self) -> str:
+        """The text without the chunk's leading "title › section" line."""
+        head, sep, rest = self.text.partition("\n\n")
+        return rest.strip() if sep and " › " in head else self.text
+
 
 class RetrieverUpdate(TypedDict):
     evidence: list[Evidence]

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from knowledge.embedding import Embedder
 from knowledge.store import Store
 from tools import levels as lv
+from tools.tokens import tokenize
 
 if TYPE_CHECKING:
     pass
@@ -38,14 +39,8 @@ REFRESH_S = 30.0
 # level agreement scales the fused score: a tie-breaker among close candidates, not a trump card
 # (an additive w/60 lifted every chunk naming the level, e.g. case records, over the answer)
 LEVEL_FACTORS = {"chunk": 0.2, "document": 0.1, "vertebra": 0.05}
-_WORD = re.compile(r"[a-z0-9]+")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_STOP = frozenset(
-    "a an and are as at be by does for from how in into is it its of on or that the this to "
-    "was what when where which who why with".split()
-)
 
 
 def dense_weight(query: str, languages: Iterable[str]) -> float:
@@ -59,26 +54,6 @@ def dense_weight(query: str, languages: Iterable[str]) -> float:
     reads = set(languages)
     share = ((latin if "en" in reads else 0) + (cjk if "zh" in reads else 0)) / (cjk + latin)
     return round(share, 3)
-
-
-def tokenize(text: str) -> list[str]:
-    """BM25 tokens: lower-case words (light plural folding), CJK unigrams + bigrams, and one
-    ``§LEVEL`` token per canonical level, so "L4/5", "L4-5" and "第4、5腰椎间" all match L4-L5."""
-    lower = text.lower()
-    tokens = []
-    for word in _WORD.findall(lower):
-        if word in _STOP:
-            continue
-        if len(word) > 4 and word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        tokens.append(word)
-    for run in _CJK_RUN.findall(text):
-        tokens.extend(run)
-        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-    tokens.extend(f"§{level}" for level in lv.find_levels(text))
-    return tokens
 
 
 class Filters(BaseModel):

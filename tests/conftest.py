@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_factory import postgres_url  # noqa: F401  (a real PostgreSQL server)
 from tools.settings import Settings
 
 os.environ["HF_HUB_OFFLINE"] = "1"

@@ -138,6 +138,32 @@ class Settings(BaseSettings):
     )
     ingest_max_mb: float = Field(50.0, gt=0, description="larger input files are skipped")
 
+    # the consult graph: memory, review loop, clinician-in-the-loop
+    checkpoint_url: SecretStr | None = Field(
+        None,
+        description="consult-graph memory: postgresql://user:pass@host:5432/db, or "
+        "sqlite:///path/file.sqlite; unset = SQLite in SPINE_HOME/checkpoints",
+    )
+    review_max_rounds: int = Field(
+        1, ge=0, le=5, description="model revisions of a draft the reviewer faulted, per turn"
+    )
+    clinician_review: bool = Field(
+        False, description="pause before each answer for a clinician to approve or edit it"
+    )
+    consult_history_turns: int = Field(
+        4,
+        ge=0,
+        le=50,
+        description="earlier exchanges the generator sees (the checkpoint keeps all)",
+    )
+    upload_max_mb: float = Field(100.0, gt=0, description="largest upload or attachment accepted")
+
+    # the Chainlit UI
+    ui_password: SecretStr | None = Field(
+        None, description="set to require a log-in (with CHAINLIT_AUTH_SECRET) in the chat UI"
+    )
+    ui_user: str = Field("clinician", min_length=1, description="the UI log-in name")
+
     @field_validator("embedding_languages", mode="before")
     @classmethod
     def _parse_languages(cls, value: object) -> list[str]:

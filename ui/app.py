@@ -1,54 +1,289 @@
-"""SpineMed consult chat (Chainlit): ``make consult`` or ``chainlit run ui/app.py``.
+"""SpineMed consult chat (Chainlit): ``chainlit run ui/app.py`` (or ``make consult``).
 
-Until the consult graph lands, this is the consult-shaped demo: the configured chat model
-(vLLM endpoints, else the embedded SmolLM2) answers with a spine-surgeon system prompt, streamed,
-with the conversation kept per chat session. The model loads once per process, not per session.
+Every turn runs the consult graph. Each agent is a collapsible step (triage, levels, retrieved
+evidence, draft, review findings, the final edit); the answer streams into the chat with its
+sources as side elements; DICOM/PNG uploads show a de-identified metadata table, a preview and the
+levels found. Threads are kept (history sidebar, resume) and rated answers are saved as revision
+data. The model and the checkpointer open once per process, not per session.
+
+Log-in: with ``SPINE_UI_PASSWORD`` set, users sign in as ``SPINE_UI_USER``; without it the app
+signs every browser in as one local user (so history works on a personal machine). Chainlit needs
+``CHAINLIT_AUTH_SECRET`` for either; when it is unset, one is generated and kept in SPINE_HOME.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import os
+import re
+import secrets
+from contextlib import AsyncExitStack
+from typing import Any
+
 import chainlit as cl
 
-from agents.llm import ChatModel, LLMError, Message, assistant, chat_model, system, user
-from agents.prompts import CONSULT_DEMO_SYSTEM, EDUCATIONAL_NOTICE
+from agents.prompts import EDUCATIONAL_NOTICE
+from graphs.consult import Consult
+from graphs.uploads import UploadError, attachment_for
+from tools.settings import Settings, get_settings
+from ui import render
 
-_MODEL: ChatModel | None = None
-MAX_TURNS_KEPT = 6  # earlier turns fall out of the small embedded model's context
+SETTINGS: Settings = get_settings()
+_stack = AsyncExitStack()
+_consult: Consult | None = None
+_opening = asyncio.Lock()
+STEP_NAMES = {
+    "triage": "Triage",
+    "localize": "Level-localizer",
+    "retrieve": "Retriever",
+    "generate": "SpineGPT draft",
+    "review": "Reviewer",
+    "revise": "Revision",
+    "finalize": "Final edit",
+}
 
 
-def shared_model() -> ChatModel:
-    global _MODEL
-    if _MODEL is None:
-        _MODEL = chat_model()
-    return _MODEL
+def _auth_secret(settings: Settings) -> None:
+    """Chainlit signs sessions with CHAINLIT_AUTH_SECRET: keep one in SPINE_HOME if unset."""
+    if os.environ.get("CHAINLIT_AUTH_SECRET"):
+        return
+    path = settings.home / "ui" / "auth_secret"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    os.environ["CHAINLIT_AUTH_SECRET"] = path.read_text().strip()  # noqa: SIM112 - Chainlit's
+
+
+_auth_secret(SETTINGS)
+
+if SETTINGS.ui_password is not None:
+
+    @cl.password_auth_callback
+    def password_login(username: str, password: str) -> cl.User | None:
+        expected = SETTINGS.ui_password.get_secret_value() if SETTINGS.ui_password else ""
+        if username == SETTINGS.ui_user and hmac.compare_digest(password, expected):
+            return cl.User(identifier=username, metadata={"role": "clinician"})
+        return None
+
+else:
+
+    @cl.header_auth_callback
+    def local_login(headers: Any) -> cl.User | None:
+        return cl.User(identifier="local", metadata={"role": "local"})
+
+
+@cl.data_layer
+def data_layer() -> Any:
+    from ui.data import SpineDataLayer
+
+    return SpineDataLayer(SETTINGS)
+
+
+async def consult() -> Consult:
+    """The process-wide consult graph (model and checkpointer opened once)."""
+    global _consult
+    async with _opening:
+        if _consult is None:
+            _consult = await _stack.enter_async_context(Consult.open(SETTINGS))
+        return _consult
+
+
+async def _prepare_knowledge() -> None:
+    """Index the bundled corpus on first use, telling the user while it runs."""
+    from knowledge import get_retriever
+    from knowledge.store import Store
+
+    empty = await asyncio.to_thread(lambda: Store(SETTINGS).count() == 0)
+    note = None
+    if empty:
+        note = cl.Message(
+            content="Indexing the bundled spine corpus for first use (about a minute)…"
+        )
+        await note.send()
+    retriever = await asyncio.to_thread(get_retriever, SETTINGS)
+    if note is not None:
+        note.content = f"Knowledge base ready: {retriever.store.count()} passages indexed."
+        await note.update()
 
 
 @cl.on_chat_start
 async def start() -> None:
-    cl.user_session.set("history", [])
     try:
-        name = shared_model().model_name
-    except (LLMError, ValueError) as exc:
-        await cl.Message(content=f"Configuration error: {exc}").send()
+        graph = await consult()
+        await _prepare_knowledge()
+    except Exception as exc:  # noqa: BLE001 - shown as one line, never a traceback
+        await cl.Message(content=f"The consult service could not start: {_line(exc)}").send()
         return
     await cl.Message(
-        content=f"SpineMed consult (demo) — model: {name}.\n\n_{EDUCATIONAL_NOTICE}_"
+        content=f"**SpineMed consult** — model: {graph.model.model_name}. Ask about a spine "
+        f"problem, or attach DICOM, PNG/JPEG or a report.\n\n_{EDUCATIONAL_NOTICE}_"
     ).send()
 
 
+@cl.on_chat_resume
+async def resume(thread: Any) -> None:
+    # the graph's memory is keyed by the Chainlit thread id: nothing to reload by hand
+    await consult()
+
+
+def _line(exc: BaseException) -> str:
+    from graphs.errors import user_message
+
+    return user_message(exc) or f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+async def _attachments(message: cl.Message) -> list[Any]:
+    found = []
+    for element in message.elements or []:
+        path = getattr(element, "path", None)
+        if not path:
+            continue
+        try:
+            found.append(attachment_for(path, element.name, max_mb=SETTINGS.upload_max_mb))
+        except UploadError as exc:
+            await cl.Message(content=f"⚠️ {exc}").send()
+    return found
+
+
+async def _show_imaging(update: dict[str, Any], attachments: list[Any]) -> None:
+    """De-identified metadata table and a rendered preview for each uploaded DICOM series."""
+    from tools.dicom import DicomError, scan_series
+    from tools.dicom_render import render_png
+
+    for a in (a for a in attachments if a.kind == "dicom"):
+        items = [i for i in update.get("imaging") or [] if i.get("file") == a.name]
+        elements: list[Any] = []
+        try:
+            series = await asyncio.to_thread(lambda p=a.path: scan_series(p).series)
+            for k, s in enumerate(series[:3]):
+                png = await asyncio.to_thread(render_png, s)
+                elements.append(
+                    cl.Image(name=f"{a.name} preview {k + 1}", content=png, display="inline")
+                )
+        except DicomError as exc:
+            items = items or [{"file": a.name}]
+            await cl.Message(content=f"⚠️ {a.name}: no preview ({exc})").send()
+        levels = ", ".join(update.get("levels") or []) or "none found"
+        tables = "\n\n".join(render.imaging_md(i) for i in items)
+        await cl.Message(
+            content=f"{tables}\n\n**Levels:** {levels}", elements=elements, author="Level-localizer"
+        ).send()
+
+
+def _citation_elements(citations: list[Any]) -> list[Any]:
+    return [
+        cl.Text(
+            name=f"[{c.n}]",
+            content=f"**{c.title}** — {c.section}\n\n{c.excerpt}\n\n_Source: {c.citation}_",
+            display="side",
+        )
+        for c in citations
+    ]
+
+
 @cl.on_message
-async def answer(message: cl.Message) -> None:
-    history: list[Message] = cl.user_session.get("history") or []
-    turns = [system(CONSULT_DEMO_SYSTEM), *history[-2 * MAX_TURNS_KEPT :], user(message.content)]
-    reply = cl.Message(content="")
+async def on_message(message: cl.Message) -> None:
     try:
-        async for piece in shared_model().stream(turns):
-            await reply.stream_token(piece)
-    except (LLMError, ValueError) as exc:
-        await cl.Message(content=f"The model could not answer: {exc}").send()
+        graph = await consult()
+    except Exception as exc:  # noqa: BLE001
+        await cl.Message(content=f"The consult service is unavailable: {_line(exc)}").send()
         return
-    text = reply.content
-    await reply.stream_token(f"\n\n_{EDUCATIONAL_NOTICE}_")
-    await reply.send()
-    history += [user(message.content), assistant(text)]
-    cl.user_session.set("history", history)
+    attachments = await _attachments(message)
+    thread = cl.context.session.thread_id
+    text = message.content.strip() or "Please look at the attached files."
+    events = graph.turn(text, thread_id=thread, attachments=attachments)
+    try:
+        await _run_turn(graph, events, thread, attachments)
+    except Exception as exc:  # noqa: BLE001 - the user gets one line; the thread stays usable
+        await cl.Message(content=f"The consult could not finish: {_line(exc)}").send()
+
+
+async def _run_turn(graph: Consult, events: Any, thread: str, attachments: list[Any]) -> None:
+    """Agents' steps in order (the draft streams live in its step), then the reviewed answer.
+
+    The answer message starts only once the reviewer has finished: a patient never reads an
+    unreviewed draft, and an emergency answer opens with what to do now.
+    """
+    steps: dict[str, cl.Step] = {}
+    while events is not None:
+        decision = None
+        async for event in events:
+            if event.kind == "start":
+                step = cl.Step(name=STEP_NAMES[event.node], type="llm", default_open=True)
+                await step.send()
+                steps[event.node] = step
+            elif event.kind == "token":
+                await steps[event.node].stream_token(event.data)
+            elif event.kind == "node":
+                await _show_node(event.node, event.data, steps, attachments)
+            elif event.kind == "interrupt":
+                decision = await _ask_clinician(event.data)
+            elif event.kind == "done":
+                state = await graph.values(thread)
+                answer = cl.Message(
+                    content="", elements=_citation_elements(list(state.get("citations") or []))
+                )
+                for piece in re.findall(r"\S+\s*|\s+", event.data["answer"]):
+                    await answer.stream_token(piece)
+                await answer.send()
+        events = graph.resume(thread, decision) if decision else None
+
+
+async def _show_node(
+    node: str, update: dict[str, Any], steps: dict[str, cl.Step], attachments: list[Any]
+) -> None:
+    if node in ("generate", "revise"):
+        step = steps.get(node)
+        if step is not None:
+            step.output = update.get("draft", step.output)
+            step.default_open = False
+            await step.update()
+        return
+    if node not in STEP_NAMES:
+        return
+    node_name = None
+    if node == "triage":
+        body = render.triage_md(update.get("triage"))
+    elif node == "localize":
+        body = render.levels_md(update)
+        if any(a.kind == "dicom" for a in attachments):
+            await _show_imaging(update, attachments)
+    elif node == "retrieve":
+        body = render.evidence_md(
+            update.get("evidence") or [],
+            update.get("retrieval_query") or "",
+            update.get("retrieval_warnings") or [],
+        )
+    elif node == "review":
+        body = render.review_md(update["review"])
+        node_name = f"{STEP_NAMES[node]} (round {update['review'].round})"
+    else:
+        body = render.edits_md(update.get("revision_log") or [])
+    ms = (update.get("timings") or {}).get(node)
+    name = (node_name or STEP_NAMES[node]) + (f" · {ms:.0f} ms" if ms is not None else "")
+    async with cl.Step(name=name, type="tool", default_open=False) as step:
+        step.output = body
+
+
+async def _ask_clinician(payload: dict[str, Any]) -> dict[str, Any]:
+    """Clinician-in-the-loop: approve the proposed answer or replace it."""
+    await cl.Message(
+        content=f"**Proposed answer (awaiting clinician review):**\n\n{payload['answer']}"
+    ).send()
+    choice = await cl.AskActionMessage(
+        content="Approve this answer, or edit it?",
+        actions=[
+            cl.Action(name="approve", payload={"action": "approve"}, label="Approve"),
+            cl.Action(name="edit", payload={"action": "edit"}, label="Edit"),
+        ],
+        timeout=3600,
+    ).send()
+    user = cl.user_session.get("user")
+    editor = getattr(user, "identifier", None)
+    if choice and choice.get("payload", {}).get("action") == "edit":
+        reply = await cl.AskUserMessage(content="Type the corrected answer:", timeout=3600).send()
+        if reply and reply.get("output", "").strip():
+            return {"action": "edit", "text": reply["output"], "editor": editor}
+    return {"action": "approve", "editor": editor}

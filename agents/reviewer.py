@@ -1,0 +1,407 @@
+"""The reviewer agent: checks a draft the way a spine surgeon revises a junior's answer.
+
+The criteria are explicit and versioned (``REVIEW_VERSION``; bump it when a rule changes) and
+checked deterministically, so the same draft always gets the same findings:
+
+- ``levels_agree``: the levels the draft names agree with the localized levels;
+- ``claims_cited``: every sentence of the evidence part cites a source that exists;
+- ``claims_supported``: a cited sentence is backed by the words of the source it cites;
+- ``red_flags_addressed``: an urgent or emergency triage is acted on, never played down;
+- ``advice_separated``: plain advice for the patient and the evidence are separate parts;
+- ``no_overreach``: no drug doses and no surgical certainty beyond the evidence;
+- ``deidentified``: no names, record numbers, dates or other identifiers.
+
+``review`` is the node that writes the findings; ``revise`` is the node that asks the model to
+rewrite a faulted draft (the graph bounds the rounds). What the model could not fix, the
+final edit (:mod:`agents.answer`) fixes by deletion and quotation, never by new claims.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypedDict
+
+from pydantic import BaseModel, Field
+
+from agents import prompts
+from agents.generator import (
+    LANGUAGES,
+    PROMPT_VERSION,
+    Generation,
+    numbered_sources,
+    stream_to_graph,
+)
+from agents.llm import ChatModel, system, user
+from agents.retriever import Evidence
+from tools import levels as lv
+from tools.deid import deidentify_text
+from tools.tokens import tokenize
+
+__all__ = [
+    "CRITERIA",
+    "REVIEW_VERSION",
+    "Criterion",
+    "Finding",
+    "Review",
+    "RevisionRound",
+    "check",
+    "review",
+    "revise",
+    "sections",
+    "sentences",
+]
+
+REVIEW_VERSION = "1"
+SUPPORT_MIN = 0.45  # share of a cited sentence's words found in the cited source
+PLAIN_SUPPORT_MIN = 0.3  # a plain-words sentence for the patient: found in any source
+Criterion = Literal[
+    "levels_agree",
+    "claims_cited",
+    "claims_supported",
+    "red_flags_addressed",
+    "advice_separated",
+    "no_overreach",
+    "deidentified",
+]
+CRITERIA: dict[str, str] = {
+    "levels_agree": "the levels named agree with the levels localized for this consultation",
+    "claims_cited": "every evidence sentence cites one of the numbered sources",
+    "claims_supported": "every cited sentence is supported by the source it cites",
+    "red_flags_addressed": "red flags found by triage are acted on and not played down",
+    "advice_separated": "patient-friendly advice and evidence-based statements are separate",
+    "no_overreach": "no drug dosing and no surgical certainty beyond the evidence",
+    "deidentified": "no names, record numbers, dates, addresses or other identifiers",
+}
+
+
+class Finding(BaseModel):
+    """The verdict on one criterion."""
+
+    criterion: Criterion
+    passed: bool
+    severity: Literal["major", "minor"] = Field(description="major findings must be fixed")
+    detail: str = Field(description="one line: what is wrong (or right)")
+    quotes: list[str] = Field(default_factory=list, description="the offending sentences")
+
+
+class Review(BaseModel):
+    """The reviewer's findings on one draft."""
+
+    version: str = REVIEW_VERSION
+    round: int = Field(description="0 = the first draft, n = after n revisions")
+    findings: list[Finding]
+
+    @property
+    def failed(self) -> list[Finding]:
+        return [f for f in self.findings if not f.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.severity == "major" for f in self.failed)
+
+
+class RevisionRound(BaseModel):
+    """One entry of the revision log, kept in the graph state and shown in the UI."""
+
+    turn: int
+    round: int
+    stage: Literal["review", "final_edit", "clinician"]
+    draft: str = Field(description="the text reviewed (or, for final_edit, the text edited)")
+    findings: list[Finding] = Field(default_factory=list)
+    edits: list[str] = Field(default_factory=list, description="what the final edit changed")
+
+
+class ReviewUpdate(TypedDict):
+    review: Review
+    revision_log: list[RevisionRound]
+
+
+# ---- reading a draft --------------------------------------------------------------------------
+
+_HEADING = {
+    part: re.compile(
+        r"^[#>*\s]*(?:"
+        + "|".join(re.escape(h[part].rstrip(":：")) for h in heads)
+        + r")[*\s]*[:：]",
+        re.IGNORECASE | re.MULTILINE,
+    )
+    for heads in [list(prompts.SECTION_HEADINGS.values())]
+    for part in ("patient", "evidence", "next")
+}
+_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+(?:\s*\[\d+\])*|$)", re.MULTILINE)
+_CITE = re.compile(r"\[(\d{1,2})\]")
+_ECHO = re.compile(r"^\s*(?:\*\*)?(?:revised )?(?:draft|answer)(?:\*\*)?\s*[:：]\s*", re.IGNORECASE)
+
+
+def sections(draft: str) -> dict[str, str]:
+    """The draft's parts by heading (``patient``, ``evidence``, ``next``); text before the
+    first heading counts as ``preamble``."""
+    marks = sorted(
+        (m.start(), m.end(), part) for part, rx in _HEADING.items() for m in rx.finditer(draft)
+    )
+    parts: dict[str, str] = {"preamble": draft[: marks[0][0]] if marks else draft}
+    for i, (_, end, part) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(draft)
+        parts[part] = (parts.get(part, "") + " " + draft[end:stop]).strip()
+    return {k: v.strip() for k, v in parts.items()}
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences with their trailing citations, e.g. ``"... root [1]."``."""
+    found = (m.group(0).strip(" -*•\t") for m in _SENTENCE.finditer(text))
+    return [s for s in found if len(tokenize(_CITE.sub("", s))) >= 2]
+
+
+def _support(sentence: str, source: str) -> float:
+    words = set(tokenize(_CITE.sub("", sentence)))
+    return len(words & set(tokenize(source))) / len(words) if words else 1.0
+
+
+# ---- the criteria ---------------------------------------------------------------------------
+
+_DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|iu|units?)\b(?!\s*/\s*m)"
+    r"|\b(?:once|twice|three times)\s+(?:a|per)\s+day\b|\b(?:bd|tds|qds|bid|tid|qid)\b"
+    r"|\d+\s*(?:毫克|微克|片|粒)|每日[一二三两]次",
+    re.IGNORECASE,
+)
+_CERTAIN = re.compile(
+    r"\b(?:guarantee[sd]?|definitely|certainly|100\s?%|always works|will (?:cure|fix|resolve)"
+    r"|(?:you )?(?:must|will) need (?:an? )?(?:surgery|operation|fusion)|no risks?)\b"
+    r"|保证|一定(?:能|会)|肯定(?:能|会)|百分之百|必须(?:手术|开刀)|没有(?:任何)?风险",
+    re.IGNORECASE,
+)
+_URGENT = re.compile(
+    r"emergenc|urgent|a ?& ?e\b|immediately|right away|same[- ]day|today|straight away|at once"
+    r"|call (?:an ambulance|911|999|112|120)|as soon as possible|promptly|within (?:a few )?days"
+    r"|急诊|立即|立刻|马上|尽快|尽早|紧急|120",
+    re.IGNORECASE,
+)
+_PLAY_DOWN = re.compile(
+    r"nothing to worry|no need to (?:see|worry)|not serious|harmless|just rest|wait and see"
+    r"|不用担心|无需就医|不严重|观察即可",
+    re.IGNORECASE,
+)
+
+
+def _agrees(named: str, levels: Sequence[str]) -> bool:
+    """A disc level must be one of the localized ones (or span a localized vertebra); a vertebra
+    (e.g. the L5 root of an L4-L5 disc) must belong to one of them."""
+    if named in levels:
+        return True
+    parts = lv.vertebrae_of(named)
+    if len(parts) == 2:
+        return any(level in parts for level in levels)
+    return any(named in lv.vertebrae_of(level) for level in levels)
+
+
+def _levels_agree(draft: str, levels: Sequence[str], evidence: Sequence[Evidence]) -> Finding:
+    named = lv.find_levels(draft)
+    if levels:
+        wrong = [x for x in named if not _agrees(x, levels)]
+        if wrong:
+            return Finding(
+                criterion="levels_agree",
+                passed=False,
+                severity="major",
+                detail=f"the draft names {', '.join(wrong)} but this consultation is about "
+                f"{', '.join(levels)}",
+                quotes=[s for s in sentences(draft) if set(lv.find_levels(s)) & set(wrong)],
+            )
+        if not named:
+            return Finding(
+                criterion="levels_agree",
+                passed=False,
+                severity="minor",
+                detail=f"the draft does not name the level ({', '.join(levels)})",
+            )
+        return Finding(criterion="levels_agree", passed=True, severity="major", detail="agree")
+    in_sources = {x for e in evidence for x in lv.find_levels(e.text) + list(e.levels)}
+    stray = [x for x in named if x not in in_sources]
+    if stray:
+        return Finding(
+            criterion="levels_agree",
+            passed=False,
+            severity="major",
+            detail=f"the draft names {', '.join(stray)}, which neither the patient nor the "
+            "sources mention",
+            quotes=[s for s in sentences(draft) if set(lv.find_levels(s)) & set(stray)],
+        )
+    return Finding(criterion="levels_agree", passed=True, severity="major", detail="agree")
+
+
+def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[Finding, Finding]:
+    said = sentences(parts.get("evidence", ""))
+    uncited, bad_number, unsupported = [], [], []
+    for s in said:
+        numbers = [int(n) for n in _CITE.findall(s)]
+        if not numbers:
+            uncited.append(s)
+        elif any(not 1 <= n <= len(evidence) for n in numbers):
+            bad_number.append(s)
+        elif max(_support(s, evidence[n - 1].text) for n in numbers) < SUPPORT_MIN:
+            unsupported.append(s)
+    plain = f"{parts.get('preamble', '')}\n{parts.get('patient', '')}"
+    for s in sentences(plain):
+        if max((_support(s, e.text) for e in evidence), default=0.0) < PLAIN_SUPPORT_MIN:
+            unsupported.append(s)
+    cited = Finding(
+        criterion="claims_cited",
+        passed=not (uncited or bad_number),
+        severity="major",
+        detail=(
+            f"{len(uncited)} evidence sentence(s) cite nothing; {len(bad_number)} cite a source "
+            f"that does not exist (there are {len(evidence)})"
+            if uncited or bad_number
+            else f"{len(said)} evidence sentence(s), all cited"
+        ),
+        quotes=uncited + bad_number,
+    )
+    supported = Finding(
+        criterion="claims_supported",
+        passed=not unsupported,
+        severity="major",
+        detail=(
+            f"{len(unsupported)} sentence(s) are not backed by the sources (a cited sentence "
+            "by the source it cites, a plain one by any)"
+            if unsupported
+            else "cited sentences are backed by their sources"
+        ),
+        quotes=unsupported,
+    )
+    return cited, supported
+
+
+def _red_flags(draft: str, triage: Any) -> Finding:
+    if triage is None or triage.level == "routine":
+        return Finding(
+            criterion="red_flags_addressed", passed=True, severity="major", detail="none found"
+        )
+    played_down = [s for s in sentences(draft) if _PLAY_DOWN.search(s)]
+    acted_on = bool(_URGENT.search(draft))
+    return Finding(
+        criterion="red_flags_addressed",
+        passed=acted_on and not played_down,
+        severity="major",
+        detail=(
+            f"{triage.level} red flags ({triage.summary()}) "
+            + ("are played down" if played_down else "are addressed" if acted_on else "are ignored")
+        ),
+        quotes=played_down,
+    )
+
+
+def check(
+    draft: str,
+    *,
+    levels: Sequence[str],
+    evidence: Sequence[Evidence],
+    triage: Any = None,
+) -> list[Finding]:
+    """Every criterion's finding for ``draft``, in the order of :data:`CRITERIA`."""
+    parts = sections(draft)
+    cited, supported = _citations(parts, evidence)
+    missing = [p for p in ("patient", "evidence") if not parts.get(p)]
+    overreach = [s for s in sentences(draft) if _DOSE.search(s) or _CERTAIN.search(s)]
+    phi = deidentify_text(draft).findings
+    return [
+        _levels_agree(draft, levels, evidence),
+        cited,
+        supported,
+        _red_flags(draft, triage),
+        Finding(
+            criterion="advice_separated",
+            passed=not missing,
+            severity="major",
+            detail=f"missing part(s): {', '.join(missing)}" if missing else "separate parts",
+        ),
+        Finding(
+            criterion="no_overreach",
+            passed=not overreach,
+            severity="major",
+            detail=f"{len(overreach)} sentence(s) give a dose or promise an outcome"
+            if overreach
+            else "no dosing or certainty",
+            quotes=overreach,
+        ),
+        Finding(
+            criterion="deidentified",
+            passed=not phi,
+            severity="major",
+            detail=f"identifiers found: {', '.join(sorted({f.kind for f in phi}))}"
+            if phi
+            else "no identifiers",
+        ),
+    ]
+
+
+# ---- the nodes --------------------------------------------------------------------------------
+
+
+def _evidence(state: Mapping[str, Any]) -> list[Evidence]:
+    return [Evidence.model_validate(e) for e in state.get("evidence") or []]
+
+
+async def review(state: Mapping[str, Any]) -> ReviewUpdate:
+    """LangGraph node: the findings on the current draft, logged for this turn."""
+    draft = state.get("draft") or ""
+    rounds = int(state.get("rounds") or 0)
+    findings = check(
+        draft,
+        levels=list(state.get("levels") or []),
+        evidence=_evidence(state),
+        triage=state.get("triage"),
+    )
+    verdict = Review(round=rounds, findings=findings)
+    entry = RevisionRound(
+        turn=int(state.get("turn") or 1),
+        round=rounds,
+        stage="review",
+        draft=draft,
+        findings=findings,
+    )
+    return {"review": verdict, "revision_log": [entry]}
+
+
+def problems(verdict: Review) -> str:
+    """The failed findings as the numbered list the reviser is asked to fix."""
+    lines = []
+    for n, f in enumerate(verdict.failed, 1):
+        quoted = "".join(f'\n   - "{q}"' for q in f.quotes[:4])
+        lines.append(f"{n}. {CRITERIA[f.criterion]}: {f.detail}{quoted}")
+    return "\n".join(lines)
+
+
+async def revise(state: Mapping[str, Any], *, model: ChatModel) -> dict[str, Any]:
+    """LangGraph node: the model rewrites the draft to fix the reviewer's findings."""
+    lang = state.get("lang") or "en"
+    verdict: Review = state["review"]
+    messages = [
+        system(
+            prompts.REVISER_SYSTEM.format(language=LANGUAGES[lang])
+            + "\n\nSources:\n"
+            + numbered_sources(_evidence(state))
+        ),
+        user(
+            prompts.REVISER_REQUEST.format(
+                draft=state.get("draft") or "", problems=problems(verdict)
+            )
+        ),
+    ]
+    started = time.perf_counter()
+    text = await stream_to_graph(model, messages, "revise")
+    generation = Generation(
+        model=model.model_name,
+        prompt_version=PROMPT_VERSION,
+        node="revise",
+        ms=round((time.perf_counter() - started) * 1000, 1),
+        chars=len(text),
+    )
+    text = _ECHO.sub("", text)
+    return {
+        "draft": text or state.get("draft") or "",
+        "rounds": int(state.get("rounds") or 0) + 1,
+        "generation": generation,
+    }

@@ -1,0 +1,157 @@
+"""Consult-graph speed: per-turn overhead, time to first token, and UI cold start.
+
+    python -m benchmarks.consult [--turns 60] [--skip-ui]
+
+1. Per-turn overhead excluding model generation: triage + localize + retrieve + review + final
+   edit + checkpoint writes + graph machinery, on the real bundled store and the real SQLite
+   checkpointer. The model is the LOOPBACK TEST SERVER (benchmarks/loopback_openai.py, fixed
+   text, zero latency; not a model), so model time is near zero and is subtracted anyway:
+   overhead = turn wall time − time inside model calls. Conversations of 3 turns each, so the
+   checkpoint and the history grow as in use. Goal: p95 <= 150 ms.
+2. Time to first streamed token with the embedded model (SmolLM2 via llama.cpp): from sending
+   the turn to the first draft token, warm (model loaded), p50 over a few turns.
+3. UI cold start: ``chainlit run ui/app.py`` until it answers HTTP on its port (goal <= 15 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+GOAL_OVERHEAD_P95_MS = 150.0
+GOAL_UI_COLD_S = 15.0
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = [
+    "My MRI shows an L4-L5 disc herniation with left leg pain. What are my options?",
+    "The report also mentions L5-S1 foraminal narrowing. Is that related?",
+    "Would physiotherapy help, and for how long?",
+    "颈椎C5-C6椎间盘突出，手麻，怎么办？",
+    "Is surgery needed for lumbar spinal stenosis at L3-L4?",
+    "What does a Cobb angle of 25 degrees mean for scoliosis?",
+]
+DRAFT = (
+    "For you: The disc between L4 and L5 may press on a nerve root. "
+    "What the evidence says: An L4-L5 disc herniation usually compresses the L5 nerve root [1]. "
+    "Next steps: Keep active and see your doctor if weakness appears."
+)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def overhead(turns: int, home: Path) -> list[float]:
+    from benchmarks.loopback_openai import LoopbackServer, Reply
+    from graphs.consult import Consult
+    from tools.settings import Settings
+
+    server = await LoopbackServer(script=lambda i, body: Reply(text=DRAFT), record=False).start()
+    settings = Settings(home=home, llm_base_url=server.url, llm_max_tokens=200)
+    results: list[float] = []
+    try:
+        async with Consult.open(settings) as consult:
+            await consult.ask("warm-up: L4-L5 disc", thread_id="warm")  # loads MiniLM, BM25
+            for n in range(turns):
+                thread = f"bench-{n // 3}"
+                started = time.perf_counter()
+                result = await consult.ask(QUESTIONS[n % len(QUESTIONS)], thread_id=thread)
+                wall = (time.perf_counter() - started) * 1000
+                timings = result["timings_ms"]
+                model_ms = timings.get("generate", 0.0) + timings.get("revise", 0.0)
+                results.append(wall - model_ms)
+    finally:
+        await server.stop()
+    return results
+
+
+async def first_token(home: Path, turns: int = 4) -> list[float]:
+    from graphs.consult import Consult
+    from tools.settings import Settings
+
+    settings = Settings(home=home, llm_max_tokens=64, review_max_rounds=0)
+    waits: list[float] = []
+    async with Consult.open(settings) as consult:
+        await consult.ask("warm-up: L4-L5 disc", thread_id="warm")  # loads the GGUF and MiniLM
+        for n in range(turns):
+            started = time.perf_counter()
+            async for event in consult.turn(QUESTIONS[n % 3], thread_id=f"ttft-{n}"):
+                if event.kind == "token":
+                    waits.append((time.perf_counter() - started) * 1000)
+                    break
+    return waits
+
+
+def ui_cold_start(home: Path) -> float:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, SPINE_HOME=str(home))
+    chainlit = str(Path(sys.executable).parent / "chainlit")
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [chainlit, "run", "ui/app.py", "--headless", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while time.perf_counter() - started < 120:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reply:
+                    if reply.status == 200:
+                        return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("chainlit did not serve within 120 s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.consult", description=__doc__)
+    parser.add_argument("--turns", type=int, default=60, help="turns for the overhead figure")
+    parser.add_argument("--skip-ui", action="store_true", help="skip the UI cold start")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    with tempfile.TemporaryDirectory(prefix="spine-bench-consult-") as tmp:
+        home = Path(tmp)
+        from knowledge.build import build
+        from tools.settings import Settings
+
+        os.environ["SPINE_HOME"] = str(home)  # the retriever reads the process settings
+        build(settings=Settings(home=home), progress=False)
+
+        ms = asyncio.run(overhead(args.turns, home))
+        p50, p95 = statistics.median(ms), pct(ms, 0.95)
+        print(
+            f"per-turn overhead excl. generation ({len(ms)} turns, LOOPBACK TEST SERVER as the "
+            f"model): p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(ms):.1f} ms "
+            f"(goal p95 <= {GOAL_OVERHEAD_P95_MS:.0f} ms: {GOAL_OVERHEAD_P95_MS / p95:.2f}x)"
+        )
+        waits = asyncio.run(first_token(home))
+        print(
+            f"time to first streamed token, embedded SmolLM2 (warm, {len(waits)} turns): "
+            f"p50 {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms"
+        )
+        if not args.skip_ui:
+            cold = ui_cold_start(home)
+            print(
+                f"UI cold start (chainlit run until HTTP 200): {cold:.1f} s "
+                f"(goal <= {GOAL_UI_COLD_S:.0f} s: {GOAL_UI_COLD_S / cold:.2f}x)"
+            )
+
+
+if __name__ == "__main__":
+    main()

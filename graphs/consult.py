@@ -1,0 +1,298 @@
+"""The consult graph: a spine consultation, one user turn at a time.
+
+    triage → localize → retrieve → generate → review ⇄ revise (bounded) → finalize
+           → [clinician: approve or edit, when SPINE_CLINICIAN_REVIEW is on] → answer
+
+Triage runs first and deterministically; the answer leads with what to do now when it finds an
+emergency. Memory is a LangGraph checkpointer (SQLite under SPINE_HOME, or PostgreSQL), keyed by
+thread id: levels, evidence of the levels and the revision log accumulate across turns.
+
+``Consult`` is what the terminal CLI, the Chainlit UI and the benchmarks use: it opens the model
+and the checkpointer once and streams each turn as :class:`TurnEvent` items.
+Run ``python -m graphs.consult --help`` for the terminal interface.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command, interrupt
+
+from agents.answer import finalize
+from agents.generator import generate
+from agents.llm import ChatModel
+from agents.localizer import Attachment, localize, user_texts
+from agents.retriever import retrieve
+from agents.reviewer import Review, RevisionRound, review, revise
+from agents.triage import triage
+from graphs.revisions import ClinicianEdit, save_clinician_edit
+from graphs.state import ConsultState
+from tools.settings import Settings, get_settings
+
+__all__ = ["Consult", "TurnEvent", "build_graph", "result_of"]
+
+Node = Callable[[Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
+
+
+def _timed(name: str, node: Node) -> Callable[[ConsultState], Awaitable[dict[str, Any]]]:
+    """The node, adding its wall time in ms to ``timings`` (shown in the UI, read by benchmarks)."""
+
+    async def run(state: ConsultState) -> dict[str, Any]:
+        started = time.perf_counter()
+        update = dict(await node(state))
+        update["timings"] = {name: round((time.perf_counter() - started) * 1000, 2)}
+        return update
+
+    run.__name__ = name
+    return run
+
+
+async def _start_turn(state: Mapping[str, Any]) -> dict[str, Any]:
+    """Triage of every user turn so far; the turn counter and revision rounds start afresh."""
+    update = dict(await triage(state))
+    update["turn"] = len(user_texts(state.get("messages") or []))
+    update["rounds"] = 0
+    return update
+
+
+def _after_review(max_rounds: int) -> Callable[[ConsultState], str]:
+    def route(state: ConsultState) -> str:
+        verdict: Review = state["review"]
+        if verdict.passed or int(state.get("rounds") or 0) >= max_rounds:
+            return "finalize"
+        return "revise"
+
+    return route
+
+
+def _clinician(settings: Settings) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def clinician(state: ConsultState, config: RunnableConfig) -> dict[str, Any]:
+        """Pause for a clinician to approve or edit the answer; saved as revision data."""
+        proposal = state.get("answer") or ""
+        verdict = state.get("review")
+        decision = interrupt(
+            {
+                "answer": proposal,
+                "draft": state.get("draft") or "",
+                "findings": [f.model_dump() for f in verdict.failed] if verdict else [],
+            }
+        )
+        decision = dict(decision) if isinstance(decision, Mapping) else {"action": "approve"}
+        edited = str(decision.get("text") or "").strip()
+        action: Literal["approve", "edit"] = (
+            "edit" if decision.get("action") == "edit" and edited else "approve"
+        )
+        final = edited if action == "edit" else proposal
+        thread = str((config.get("configurable") or {}).get("thread_id", ""))
+        record = ClinicianEdit.from_state(
+            state, thread_id=thread, action=action, final=final, editor=decision.get("editor")
+        )
+        save_clinician_edit(settings.home, record)
+        entry = RevisionRound(
+            turn=int(state.get("turn") or 1),
+            round=int(state.get("rounds") or 0),
+            stage="clinician",
+            draft=final,
+            edits=[f"clinician {action}d the answer" if action == "approve" else "clinician edit"],
+        )
+        return {
+            "answer": final,
+            "clinician": {"action": action, "record": record.id},
+            "revision_log": [entry],
+        }
+
+    return clinician
+
+
+async def _answer(state: ConsultState) -> dict[str, Any]:
+    return {"messages": [AIMessage(content=state.get("answer") or "")]}
+
+
+def build_graph(
+    model: ChatModel, settings: Settings | None = None, checkpointer: Any = None
+) -> Any:
+    """The compiled consult graph for ``model`` (checkpointer: memory across turns)."""
+    settings = settings or get_settings()
+    graph: Any = StateGraph(ConsultState)  # its add_node overloads reject wrapped nodes
+    graph.add_node("triage", _timed("triage", _start_turn))
+    graph.add_node("localize", _timed("localize", localize))
+    graph.add_node("retrieve", _timed("retrieve", retrieve))
+    generate_node = partial(generate, model=model, history_turns=settings.consult_history_turns)
+    graph.add_node("generate", _timed("generate", generate_node))
+    graph.add_node("review", _timed("review", review))
+    graph.add_node("revise", _timed("revise", partial(revise, model=model)))
+    graph.add_node("finalize", _timed("finalize", finalize))
+    graph.add_node("answer", _answer)
+    graph.add_edge(START, "triage")
+    graph.add_edge("triage", "localize")
+    graph.add_edge("localize", "retrieve")
+    graph.add_edge("retrieve", "generate")
+    graph.add_edge("generate", "review")
+    graph.add_conditional_edges(
+        "review", _after_review(settings.review_max_rounds), ["revise", "finalize"]
+    )
+    graph.add_edge("revise", "review")
+    if settings.clinician_review:
+        graph.add_node("clinician", _clinician(settings))
+        graph.add_edge("finalize", "clinician")
+        graph.add_edge("clinician", "answer")
+    else:
+        graph.add_edge("finalize", "answer")
+    graph.add_edge("answer", END)
+    return graph.compile(checkpointer=checkpointer, name="consult")
+
+
+@dataclass
+class TurnEvent:
+    """One item of a streamed turn.
+
+    ``token``: a piece of model text (``node`` is generate or revise; ``data`` the text);
+    ``start``: a model pass begins (a revision replaces the streamed draft);
+    ``node``: a node finished (``data`` its state update);
+    ``interrupt``: the graph waits for a clinician (``data``: answer, draft, findings);
+    ``done``: the turn's result (``data``: :func:`result_of` the final state).
+    """
+
+    kind: Literal["token", "start", "node", "interrupt", "done"]
+    node: str = ""
+    data: Any = None
+
+
+def result_of(state: Mapping[str, Any], thread_id: str) -> dict[str, Any]:
+    """The turn as one JSON-ready object (the CLI's ``--json`` line)."""
+    triage_ = state.get("triage")
+    verdict: Review | None = state.get("review")
+    turn = int(state.get("turn") or 0)
+    log = [r for r in state.get("revision_log") or [] if r.turn == turn]
+    return {
+        "thread": thread_id,
+        "turn": turn,
+        "answer": state.get("answer") or "",
+        "triage": {
+            "level": triage_.level if triage_ else "routine",
+            "reasons": [r.model_dump() for r in triage_.reasons] if triage_ else [],
+            "version": triage_.version if triage_ else None,
+        },
+        "levels": list(state.get("levels") or []),
+        "citations": [c.model_dump(exclude={"excerpt"}) for c in state.get("citations") or []],
+        "review": {
+            "version": verdict.version if verdict else None,
+            "passed": verdict.passed if verdict else None,
+            "rounds": int(state.get("rounds") or 0),
+            "findings": [f.model_dump() for f in verdict.findings] if verdict else [],
+            "log": [r.model_dump() for r in log],
+        },
+        "warnings": [*state.get("level_warnings", []), *state.get("retrieval_warnings", [])],
+        "imaging": list(state.get("imaging") or []),
+        "generation": state["generation"].model_dump() if state.get("generation") else None,
+        "timings_ms": dict(state.get("timings") or {}),
+        "clinician": state.get("clinician"),
+    }
+
+
+@dataclass
+class Consult:
+    """The consult graph with its model and checkpointer, opened once per process."""
+
+    model: ChatModel
+    settings: Settings
+    checkpointer: Any
+    graph: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.graph = build_graph(self.model, self.settings, self.checkpointer)
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls, settings: Settings | None = None, model: ChatModel | None = None
+    ) -> AsyncIterator[Consult]:
+        """Open the checkpointer and the chat model (the embedded model loads on first use)."""
+        from agents.llm import chat_model
+        from graphs.memory import open_checkpointer
+        from graphs.state import serializer
+
+        settings = settings or get_settings()
+        model = model or chat_model("llm", settings)
+        async with open_checkpointer(settings, serializer()) as checkpointer:
+            try:
+                yield cls(model=model, settings=settings, checkpointer=checkpointer)
+            finally:
+                await model.aclose()
+
+    @staticmethod
+    def new_thread() -> str:
+        return uuid.uuid4().hex[:16]
+
+    def _config(self, thread_id: str) -> RunnableConfig:
+        return {"configurable": {"thread_id": thread_id}}
+
+    async def turn(
+        self, message: str, *, thread_id: str, attachments: Sequence[Attachment] = ()
+    ) -> AsyncIterator[TurnEvent]:
+        """Stream one user turn through the graph."""
+        payload = {
+            "messages": [HumanMessage(content=message)],
+            "attachments": list(attachments),
+        }
+        async for event in self._stream(payload, thread_id):
+            yield event
+
+    async def resume(self, thread_id: str, decision: Mapping[str, Any]) -> AsyncIterator[TurnEvent]:
+        """Continue a turn paused for the clinician: ``{"action": "approve"}`` or
+        ``{"action": "edit", "text": ...}``."""
+        async for event in self._stream(Command(resume=dict(decision)), thread_id):
+            yield event
+
+    async def _stream(self, payload: Any, thread_id: str) -> AsyncIterator[TurnEvent]:
+        config = self._config(thread_id)
+        async for mode, chunk in self.graph.astream(
+            payload, config, stream_mode=["custom", "updates"]
+        ):
+            if mode == "custom":
+                if "token" in chunk:
+                    yield TurnEvent("token", chunk["node"], chunk["token"])
+                elif chunk.get("event") == "start":
+                    yield TurnEvent("start", chunk["node"])
+                continue
+            for node, update in chunk.items():
+                if not node.startswith("__"):  # __interrupt__ may replay an answered one
+                    yield TurnEvent("node", node, update)
+        snapshot = await self.graph.aget_state(config)
+        waiting = [i for task in snapshot.tasks for i in task.interrupts]
+        if snapshot.next and waiting:
+            yield TurnEvent("interrupt", "clinician", waiting[0].value)
+            return
+        yield TurnEvent("done", data=result_of(dict(snapshot.values or {}), thread_id))
+
+    async def values(self, thread_id: str) -> dict[str, Any]:
+        """The thread's current state (empty for a new thread)."""
+        snapshot = await self.graph.aget_state(self._config(thread_id))
+        return dict(snapshot.values or {})
+
+    async def ask(
+        self, message: str, *, thread_id: str, attachments: Sequence[Attachment] = ()
+    ) -> dict[str, Any]:
+        """One turn without streaming: the :func:`result_of` object (or the interrupt)."""
+        result: dict[str, Any] = {}
+        async for event in self.turn(message, thread_id=thread_id, attachments=attachments):
+            if event.kind == "done":
+                result = event.data
+            elif event.kind == "interrupt":
+                result = {"thread": thread_id, "interrupt": event.data}
+        return result
+
+
+if __name__ == "__main__":
+    from graphs.cli import main
+
+    raise SystemExit(main())
