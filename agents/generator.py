@@ -36,8 +36,12 @@ __all__ = [
     "stream_to_graph",
 ]
 
-EVIDENCE_CHARS = 900  # per source: five sources fit the embedded model's 4k context with room
-HISTORY_CHARS = 700  # per earlier message
+EVIDENCE_CHARS = 900  # per source, for a served model
+HISTORY_CHARS = 700  # per earlier message, for a served model
+# The embedded model reads its prompt on one CPU thread at a few hundred tokens/s: every
+# character before the first token is waiting time (benchmarks/consult.py), so it gets less.
+COMPACT_EVIDENCE_CHARS = 350
+COMPACT_HISTORY_CHARS = 250
 LANGUAGES = {"en": "English", "zh": "Simplified Chinese"}
 
 
@@ -80,25 +84,37 @@ def _stream_writer() -> Callable[[Any], None]:
         return lambda _chunk: None
 
 
-async def stream_to_graph(model: ChatModel, messages: Sequence[Message], node: str) -> str:
-    """Run the model, forwarding each piece to the graph's custom stream; return the text."""
+async def stream_to_graph(
+    model: ChatModel, messages: Sequence[Message], node: str
+) -> tuple[str, Generation]:
+    """Run the model, forwarding each piece to the graph's custom stream; return the text and
+    how it was made."""
     write = _stream_writer()
     pieces: list[str] = []
+    started = time.perf_counter()
     write({"node": node, "event": "start"})
     async for piece in model.stream(list(messages)):
         pieces.append(piece)
         write({"node": node, "token": piece})
-    return "".join(pieces).strip()
+    text = "".join(pieces).strip()
+    generation = Generation(
+        model=model.model_name,
+        prompt_version=PROMPT_VERSION,
+        node=node,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+        chars=len(text),
+    )
+    return text, generation
 
 
-def numbered_sources(evidence: Sequence[Evidence]) -> str:
+def numbered_sources(evidence: Sequence[Evidence], chars: int = EVIDENCE_CHARS) -> str:
     if not evidence:
         return "(none found: say that the knowledge base has nothing on this, and cite nothing)"
     blocks = []
     for n, e in enumerate(evidence, 1):
         text = " ".join(e.body.split())
-        if len(text) > EVIDENCE_CHARS:
-            text = text[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
+        if len(text) > chars:
+            text = text[:chars].rsplit(" ", 1)[0] + " …"
         blocks.append(f"[{n}] {e.title} — {e.section}: {text}")
     return "\n".join(blocks)
 
@@ -141,12 +157,12 @@ def _images(attachments: Sequence[Attachment]) -> list[ImagePart]:
     return parts
 
 
-def _history(messages: Sequence[Any], turns: int) -> list[Message]:
+def _history(messages: Sequence[Any], turns: int, chars: int) -> list[Message]:
     """Earlier user/assistant exchanges (not the newest user turn), newest last, trimmed."""
     earlier: list[Message] = []
     for message in list(messages)[:-1]:
         role, text = role_and_text(message)
-        text = text if len(text) <= HISTORY_CHARS else text[:HISTORY_CHARS] + " …"
+        text = text if len(text) <= chars else text[:chars] + " …"
         if role in ("human", "user"):
             earlier.append(user(text))
         elif role in ("ai", "assistant"):
@@ -155,9 +171,12 @@ def _history(messages: Sequence[Any], turns: int) -> list[Message]:
 
 
 def build_messages(
-    state: Mapping[str, Any], *, history_turns: int, with_images: bool
+    state: Mapping[str, Any], *, history_turns: int, with_images: bool, compact: bool = False
 ) -> tuple[list[Message], str]:
-    """The generator's prompt for this turn, and the answer language."""
+    """The generator's prompt for this turn, and the answer language (``compact``: shorter
+    sources and history, for the embedded model)."""
+    evidence_chars = COMPACT_EVIDENCE_CHARS if compact else EVIDENCE_CHARS
+    history_chars = COMPACT_HISTORY_CHARS if compact else HISTORY_CHARS
     messages = list(state.get("messages") or [])
     question = role_and_text(messages[-1])[1] if messages else ""
     lang = language_of(question)
@@ -173,7 +192,7 @@ def build_messages(
         triage=_triage_line(triage, lang),
         levels=", ".join(state.get("levels") or []) or "none named",
         imaging=_imaging_lines(state.get("imaging") or []),
-        sources=numbered_sources(state.get("evidence") or []),
+        sources=numbered_sources(state.get("evidence") or [], evidence_chars),
     )
     attachments = [Attachment.model_validate(a) for a in state.get("attachments") or []]
     images = _images(attachments) if with_images else []
@@ -182,7 +201,7 @@ def build_messages(
         context += f"\n[Images were attached ({names}) but this model reads text only: say so.]"
     turn = [
         system(f"{instructions}\n\n{context}"),
-        *_history(messages, history_turns),
+        *_history(messages, history_turns, history_chars),
         user(question, images=images),
     ]
     return turn, lang
@@ -193,15 +212,10 @@ async def generate(
 ) -> GeneratorUpdate:
     """LangGraph node: the first draft of this turn's answer, streamed as it is written."""
     messages, lang = build_messages(
-        state, history_turns=history_turns, with_images=model.supports_images
+        state,
+        history_turns=history_turns,
+        with_images=model.supports_images,
+        compact=model.config.embedded,
     )
-    started = time.perf_counter()
-    draft = await stream_to_graph(model, messages, "generate")
-    generation = Generation(
-        model=model.model_name,
-        prompt_version=PROMPT_VERSION,
-        node="generate",
-        ms=round((time.perf_counter() - started) * 1000, 1),
-        chars=len(draft),
-    )
+    draft, generation = await stream_to_graph(model, messages, "generate")
     return {"draft": draft, "generation": generation, "lang": lang}

@@ -19,7 +19,6 @@ final edit (:mod:`agents.answer`) fixes by deletion and quotation, never by new 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
@@ -27,9 +26,9 @@ from pydantic import BaseModel, Field
 
 from agents import prompts
 from agents.generator import (
+    COMPACT_EVIDENCE_CHARS,
+    EVIDENCE_CHARS,
     LANGUAGES,
-    PROMPT_VERSION,
-    Generation,
     numbered_sources,
     stream_to_graph,
 )
@@ -382,7 +381,10 @@ async def revise(state: Mapping[str, Any], *, model: ChatModel) -> dict[str, Any
         system(
             prompts.REVISER_SYSTEM.format(language=LANGUAGES[lang])
             + "\n\nSources:\n"
-            + numbered_sources(_evidence(state))
+            + numbered_sources(
+                _evidence(state),
+                COMPACT_EVIDENCE_CHARS if model.config.embedded else EVIDENCE_CHARS,
+            )
         ),
         user(
             prompts.REVISER_REQUEST.format(
@@ -390,15 +392,7 @@ async def revise(state: Mapping[str, Any], *, model: ChatModel) -> dict[str, Any
             )
         ),
     ]
-    started = time.perf_counter()
-    text = await stream_to_graph(model, messages, "revise")
-    generation = Generation(
-        model=model.model_name,
-        prompt_version=PROMPT_VERSION,
-        node="revise",
-        ms=round((time.perf_counter() - started) * 1000, 1),
-        chars=len(text),
-    )
+    text, generation = await stream_to_graph(model, messages, "revise")
     text = _ECHO.sub("", text)
     return {
         "draft": text or state.get("draft") or "",
