@@ -10,7 +10,6 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
-from agents.triage import RedFlag, Triage
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
@@ -19,6 +18,7 @@ from agents.generator import Generation
 from agents.localizer import Attachment, LevelEvidence
 from agents.retriever import Evidence
 from agents.reviewer import Finding, Review, RevisionRound
+from agents.triage import RedFlag, Triage
 
 __all__ = ["ConsultState", "STATE_MODELS", "merge_timings", "serializer"]
 
