@@ -153,9 +153,9 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if len(tokenize(_CITE.sub("", s))) >= 2]
 
 
-def _support(sentence: str, source: str) -> float:
+def _support(sentence: str, source_words: set[str]) -> float:
     words = set(tokenize(_CITE.sub("", sentence)))
-    return len(words & set(tokenize(source))) / len(words) if words else 1.0
+    return len(words & source_words) / len(words) if words else 1.0
 
 
 # ---- the criteria ---------------------------------------------------------------------------
@@ -196,7 +196,9 @@ def _agrees(named: str, levels: Sequence[str]) -> bool:
     return any(named in lv.vertebrae_of(level) for level in levels)
 
 
-def _levels_agree(draft: str, levels: Sequence[str], evidence: Sequence[Evidence]) -> Finding:
+def _levels_agree(
+    draft: str, said: Sequence[str], levels: Sequence[str], evidence: Sequence[Evidence]
+) -> Finding:
     named = lv.find_levels(draft)
     if levels:
         wrong = [x for x in named if not _agrees(x, levels)]
@@ -207,7 +209,7 @@ def _levels_agree(draft: str, levels: Sequence[str], evidence: Sequence[Evidence
                 severity="major",
                 detail=f"the draft names {', '.join(wrong)} but this consultation is about "
                 f"{', '.join(levels)}",
-                quotes=[s for s in sentences(draft) if set(lv.find_levels(s)) & set(wrong)],
+                quotes=[s for s in said if set(lv.find_levels(s)) & set(wrong)],
             )
         if not named:
             return Finding(
@@ -226,12 +228,13 @@ def _levels_agree(draft: str, levels: Sequence[str], evidence: Sequence[Evidence
             severity="major",
             detail=f"the draft names {', '.join(stray)}, which neither the patient nor the "
             "sources mention",
-            quotes=[s for s in sentences(draft) if set(lv.find_levels(s)) & set(stray)],
+            quotes=[s for s in said if set(lv.find_levels(s)) & set(stray)],
         )
     return Finding(criterion="levels_agree", passed=True, severity="major", detail="agree")
 
 
 def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[Finding, Finding]:
+    vocab = [set(tokenize(e.text)) for e in evidence]  # once per source, not per sentence
     said = sentences(parts.get("evidence", ""))
     uncited, bad_number, unsupported = [], [], []
     for s in said:
@@ -240,11 +243,11 @@ def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[
             uncited.append(s)
         elif any(not 1 <= n <= len(evidence) for n in numbers):
             bad_number.append(s)
-        elif max(_support(s, evidence[n - 1].text) for n in numbers) < SUPPORT_MIN:
+        elif max(_support(s, vocab[n - 1]) for n in numbers) < SUPPORT_MIN:
             unsupported.append(s)
     plain = f"{parts.get('preamble', '')}\n{parts.get('patient', '')}"
     for s in sentences(plain):
-        if max((_support(s, e.text) for e in evidence), default=0.0) < PLAIN_SUPPORT_MIN:
+        if max((_support(s, words) for words in vocab), default=0.0) < PLAIN_SUPPORT_MIN:
             unsupported.append(s)
     cited = Finding(
         criterion="claims_cited",
@@ -273,12 +276,12 @@ def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[
     return cited, supported
 
 
-def _red_flags(draft: str, triage: Any) -> Finding:
+def _red_flags(draft: str, said: Sequence[str], triage: Any) -> Finding:
     if triage is None or triage.level == "routine":
         return Finding(
             criterion="red_flags_addressed", passed=True, severity="major", detail="none found"
         )
-    played_down = [s for s in sentences(draft) if _PLAY_DOWN.search(s)]
+    played_down = [s for s in said if _PLAY_DOWN.search(s)]
     acted_on = bool(_URGENT.search(draft))
     return Finding(
         criterion="red_flags_addressed",
@@ -303,13 +306,14 @@ def check(
     parts = sections(draft)
     cited, supported = _citations(parts, evidence)
     missing = [p for p in ("patient", "evidence") if not parts.get(p)]
-    overreach = [s for s in sentences(draft) if _DOSE.search(s) or _CERTAIN.search(s)]
+    said = sentences(draft)
+    overreach = [s for s in said if _DOSE.search(s) or _CERTAIN.search(s)]
     phi = deidentify_text(draft).findings
     return [
-        _levels_agree(draft, levels, evidence),
+        _levels_agree(draft, said, levels, evidence),
         cited,
         supported,
-        _red_flags(draft, triage),
+        _red_flags(draft, said, triage),
         Finding(
             criterion="advice_separated",
             passed=not missing,
