@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from agents import prompts
 from agents.localizer import user_texts
 from agents.retriever import Evidence
-from agents.reviewer import Finding, Review, RevisionRound, sections, sentences
+from agents.reviewer import CITATION, Finding, Review, RevisionRound, sections, sentences
 from tools.deid import deidentify_text
 from tools.tokens import tokenize
 
@@ -121,7 +121,7 @@ def final_edit(
 
 
 def _citations(body: str, evidence: Sequence[Evidence]) -> list[Citation]:
-    cited = {int(n) for n in re.findall(r"\[(\d{1,2})\]", body)}
+    cited = {int(n) for n in CITATION.findall(body)}
     return [
         Citation(
             n=n,

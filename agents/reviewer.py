@@ -39,6 +39,7 @@ from tools.deid import deidentify_text
 from tools.tokens import tokenize
 
 __all__ = [
+    "CITATION",
     "CRITERIA",
     "REVIEW_VERSION",
     "Criterion",
@@ -130,7 +131,7 @@ _HEADING = {
     for part in ("patient", "evidence", "next")
 }
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+(?:\s*\[\d+\])*|$)", re.MULTILINE)
-_CITE = re.compile(r"\[(\d{1,2})\]")
+CITATION = re.compile(r"\[(\d{1,2})\]")  # a source number as the generator writes it: [3]
 _ECHO = re.compile(r"^\s*(?:\*\*)?(?:revised )?(?:draft|answer)(?:\*\*)?\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -150,11 +151,11 @@ def sections(draft: str) -> dict[str, str]:
 def sentences(text: str) -> list[str]:
     """Sentences with their trailing citations, e.g. ``"... root [1]."``."""
     found = (m.group(0).strip(" -*•\t") for m in _SENTENCE.finditer(text))
-    return [s for s in found if len(tokenize(_CITE.sub("", s))) >= 2]
+    return [s for s in found if len(tokenize(CITATION.sub("", s))) >= 2]
 
 
 def _support(sentence: str, source_words: set[str]) -> float:
-    words = set(tokenize(_CITE.sub("", sentence)))
+    words = set(tokenize(CITATION.sub("", sentence)))
     return len(words & source_words) / len(words) if words else 1.0
 
 
@@ -238,7 +239,7 @@ def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[
     said = sentences(parts.get("evidence", ""))
     uncited, bad_number, unsupported = [], [], []
     for s in said:
-        numbers = [int(n) for n in _CITE.findall(s)]
+        numbers = [int(n) for n in CITATION.findall(s)]
         if not numbers:
             uncited.append(s)
         elif any(not 1 <= n <= len(evidence) for n in numbers):

@@ -14,7 +14,6 @@ Every hit carries its citation.
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -25,7 +24,7 @@ from pydantic import BaseModel, Field
 from knowledge.embedding import Embedder
 from knowledge.store import Store
 from tools import levels as lv
-from tools.tokens import tokenize
+from tools.tokens import letter_counts, tokenize
 
 if TYPE_CHECKING:
     pass
@@ -39,16 +38,13 @@ REFRESH_S = 30.0
 # level agreement scales the fused score: a tie-breaker among close candidates, not a trump card
 # (an additive w/60 lifted every chunk naming the level, e.g. case records, over the answer)
 LEVEL_FACTORS = {"chunk": 0.2, "document": 0.1, "vertebra": 0.05}
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 def dense_weight(query: str, languages: Iterable[str]) -> float:
     """How much the dense ranking counts for ``query``: the share of its letters written in a
     language the embedding model reads (the bundled MiniLM reads English only; its ranking of a
     Chinese question is noise, so Chinese questions are ranked by BM25)."""
-    cjk = len(_CJK_CHAR.findall(query))
-    latin = len(_LATIN.findall(query))
+    cjk, latin = letter_counts(query)
     if not cjk + latin:
         return 1.0
     reads = set(languages)

@@ -11,7 +11,7 @@ import re
 
 from tools import levels as lv
 
-__all__ = ["language_of", "tokenize"]
+__all__ = ["language_of", "letter_counts", "tokenize"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -45,9 +45,13 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+def letter_counts(text: str) -> tuple[int, int]:
+    """How many Chinese characters and how many Latin letters ``text`` holds."""
+    return len(_CJK_CHAR.findall(text)), len(_LATIN.findall(text))
+
+
 def language_of(text: str) -> str:
     """``"zh"`` when a fifth or more of the letters are Chinese characters, else ``"en"``."""
-    cjk = len(_CJK_CHAR.findall(text))
-    latin = len(_LATIN.findall(text))
+    cjk, latin = letter_counts(text)
     # one Chinese character carries about as much as a short English word
     return "zh" if cjk and cjk * 3 >= (cjk * 3 + latin) * 0.2 else "en"
