@@ -33,6 +33,7 @@ SETTINGS: Settings = get_settings()
 _stack = AsyncExitStack()
 _consult: Consult | None = None
 _opening = asyncio.Lock()
+_knowledge_ready = False
 STEP_NAMES = {
     "triage": "Triage",
     "localize": "Level-localizer",
@@ -91,7 +92,11 @@ async def consult() -> Consult:
 
 
 async def _prepare_knowledge() -> None:
-    """Index the bundled corpus on first use, telling the user while it runs."""
+    """Index the bundled corpus on first use, telling the user while it runs (once per process:
+    later sessions find the retriever ready and open no store)."""
+    global _knowledge_ready
+    if _knowledge_ready:
+        return
     from knowledge import get_retriever
     from knowledge.store import Store
 
@@ -106,6 +111,7 @@ async def _prepare_knowledge() -> None:
     if note is not None:
         note.content = f"Knowledge base ready: {retriever.store.count()} passages indexed."
         await note.update()
+    _knowledge_ready = True
 
 
 @cl.on_chat_start
@@ -207,6 +213,7 @@ async def _run_turn(graph: Consult, events: Any, thread: str, attachments: list[
     unreviewed draft, and an emergency answer opens with what to do now.
     """
     steps: dict[str, cl.Step] = {}
+    citations: list[Any] = []  # from the final edit's update: no second read of the checkpoint
     while events is not None:
         decision = None
         async for event in events:
@@ -217,14 +224,13 @@ async def _run_turn(graph: Consult, events: Any, thread: str, attachments: list[
             elif event.kind == "token":
                 await steps[event.node].stream_token(event.data)
             elif event.kind == "node":
+                if event.node == "finalize":
+                    citations = list(event.data.get("citations") or [])
                 await _show_node(event.node, event.data, steps, attachments)
             elif event.kind == "interrupt":
                 decision = await _ask_clinician(event.data)
             elif event.kind == "done":
-                state = await graph.values(thread)
-                answer = cl.Message(
-                    content="", elements=_citation_elements(list(state.get("citations") or []))
-                )
+                answer = cl.Message(content="", elements=_citation_elements(citations))
                 for piece in re.findall(r"\S+\s*|\s+", event.data["answer"]):
                     await answer.stream_token(piece)
                 await answer.send()
