@@ -101,20 +101,24 @@ def _compile(table: str) -> re.Pattern[str]:
     )
 
 
+def _split(table: str) -> tuple[str, str]:
+    """A table's English and Chinese alternatives, each joined into one pattern."""
+    lines = _lines(table)
+    english = "|".join(line for line in lines if not _CJK.search(line)) or "(?!)"
+    return english, "|".join(line for line in lines if _CJK.search(line)) or "(?!)"
+
+
 # English alternatives start with a character class, not a look-behind, so that `re` can skip
 # to word starts quickly; they run on the text padded with one space (see assess).
 _COMPILED = [
     (
         code,
-        re.compile(
-            r"[^a-z](?:"
-            + ("|".join(line for line in _lines(table) if not _CJK.search(line)) or "(?!)")
-            + r")(?![a-z])"
-        ),
-        re.compile("|".join(line for line in _lines(table) if _CJK.search(line)) or "(?!)"),
+        re.compile(rf"[^a-z](?:{english})(?![a-z])"),
+        re.compile(chinese),
         _compile(unless),
     )
     for code, table, unless in _RULES
+    for english, chinese in [_split(table)]
 ]
 
 # Full-width ASCII and CJK punctuation fold to ASCII and letters to lower case, one character for
