@@ -64,7 +64,8 @@ def build_query(messages: Sequence[Any]) -> str:
     return texts[-1]
 
 
-def _search(settings: Settings, query: str, levels: list[str] | None) -> list[Evidence]:
+def search(settings: Settings, query: str, levels: list[str] | None) -> list[Evidence]:
+    """The knowledge base's best chunks for ``query`` (blocking: call it in a thread)."""
     from knowledge import get_retriever
 
     hits = get_retriever(settings).search(query, k=settings.retrieval_k, levels=levels)
@@ -88,7 +89,7 @@ async def retrieve(state: Mapping[str, Any]) -> RetrieverUpdate:
         return {"evidence": [], "retrieval_query": "", "retrieval_warnings": []}
     levels = list(state.get("levels") or []) or None
     try:
-        evidence = await asyncio.to_thread(_search, get_settings(), query, levels)
+        evidence = await asyncio.to_thread(search, get_settings(), query, levels)
     except (StoreError, EmbeddingError) as exc:
         return {
             "evidence": [],

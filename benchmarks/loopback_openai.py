@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,8 +197,34 @@ class _Connection(asyncio.Protocol):
             self.transport.close()
 
 
-async def _serve(port: int, latency_s: float) -> None:
-    server = await LoopbackServer(latency_s=latency_s, record=False).start(port)
+_SOURCE = re.compile(r"SOURCE \(.*?\):\n(.*)\n\n", re.S)
+
+
+def schema_reply(index: int, body: dict[str, Any]) -> Reply:
+    """Schema mode: a request carrying a ``json_schema`` response format gets JSON valid against
+    it (benchmarks.schema_fill), strings made of the words of the prompt's SOURCE block; a
+    field named ``answer`` gets "A" so multiple-choice drafts name one option. Other requests
+    get the fixed text. Still no model: nothing reads the question."""
+    fmt = body.get("response_format") or {}
+    schema = (fmt.get("json_schema") or {}).get("schema")
+    if not schema:
+        return Reply()
+    from benchmarks.schema_fill import fill
+
+    messages = body.get("messages") or []
+    last = messages[-1].get("content", "") if messages else ""
+    text = last if isinstance(last, str) else " ".join(p.get("text", "") for p in last)
+    found = _SOURCE.search(text)
+    value = fill(schema, found.group(1) if found else text, seed=index)
+    if isinstance(value, dict) and "answer" in value and len(str(value["answer"])) <= 60:
+        value["answer"] = "A"
+    return Reply(text=json.dumps(value))
+
+
+async def _serve(port: int, latency_s: float, schema: bool = False) -> None:
+    server = await LoopbackServer(
+        latency_s=latency_s, script=schema_reply if schema else None, record=False
+    ).start(port)
     print(
         f"ready {server.url} (loopback fixed-latency server, {latency_s * 1000:g} ms)", flush=True
     )
@@ -208,13 +235,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="loopback fixed-latency OpenAI-compatible server")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per call")
+    parser.add_argument(
+        "--schema", action="store_true", help="answer json_schema requests with schema-valid JSON"
+    )
     args = parser.parse_args()
     try:
         import uvloop
 
-        uvloop.run(_serve(args.port, args.latency))
+        uvloop.run(_serve(args.port, args.latency, args.schema))
     except ImportError:
-        asyncio.run(_serve(args.port, args.latency))
+        asyncio.run(_serve(args.port, args.latency, args.schema))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ __all__ = [
     "parse",
     "find_levels",
     "is_level",
+    "grounded",
     "level_key",
     "sort_levels",
     "segment",
@@ -152,6 +153,21 @@ def vertebrae_of(level: str) -> tuple[str, ...]:
         a, b = level.split("-", 1)
         return (a, b)
     raise ValueError(f"not a canonical level: {level!r}")
+
+
+def grounded(named: str, levels: Iterable[str]) -> bool:
+    """Whether a level named in generated text is one the source mentions.
+
+    A vertebra counts as mentioned when it is one, or part of a mentioned segment (the L5 root
+    of an L4-L5 disc); a segment only when it is one, or both its vertebrae are mentioned.
+    """
+    known = set(levels)
+    if named in known:
+        return True
+    parts = vertebrae_of(named)
+    if len(parts) == 2:
+        return all(part in known for part in parts)
+    return any(named in vertebrae_of(level) for level in known if level in _SEGMENT_SET)
 
 
 # ---------------------------------------------------------------- normalisation

@@ -1,0 +1,321 @@
+"""The reviewer's criteria for synthesized training records (the synthesis graph's critic).
+
+Like the consult reviewer (``agents.reviewer``), every criterion is checked by code so a finding
+is reproducible; the model is then asked to revise against the findings. The level check is the
+localizer's (``level_finding``); the rest are here. Criteria are versioned: a change of rule or
+threshold bumps :data:`DATA_REVIEW_VERSION`, which every record stores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agents.reviewer import _CERTAIN, _DOSE, Finding, Review
+from tools import levels as lv
+from tools.deid import deidentify_text
+from tools.tokens import language_of, tokenize
+
+DATA_REVIEW_VERSION = "1"
+LETTERS = "ABCDE"
+MIN_TURNS = 4
+MIN_SECTION_CHARS = 12  # a section shorter than this is a heading or a placeholder, not content
+
+_KEY_STRICT = re.compile(r"^\W*([A-E])\W*$")
+_KEY_LOOSE = re.compile(r"(?<![A-Za-z])([A-E])(?![A-Za-z])")
+SUPPORT_MIN = 0.5  # share of the answer-bearing text's words found in the source
+DataCriterion = Literal[
+    "levels_grounded",
+    "structure",
+    "supported",
+    "language",
+    "no_overreach",
+    "deidentified",
+    "image_referenced",
+    "not_echo",
+]
+DATA_CRITERIA: dict[str, str] = {
+    "levels_grounded": "every spinal level named is one the source mentions",
+    "structure": "MCQ: 4-5 distinct options and one key; open QA: a full answer and 2+ key "
+    "points; consultation: 4+ alternating turns ending with assessment and plan; report: all "
+    "six sections written",
+    "supported": "the key, answer or diagnosis uses the source's words and numbers",
+    "language": "written in the requested language",
+    "no_overreach": "doses only as the source gives them; no promised outcomes",
+    "deidentified": "no names, record numbers, dates, addresses or other identifiers",
+    "image_referenced": "an image question's stem refers to the image",
+    "not_echo": "no part repeats the instructions instead of answering them",
+}
+ECHO_MIN = 0.7  # a part whose words are this much the instructions' is an echo, not content
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+_IMAGE_WORDS = re.compile(r"image|figure|radiograph|scan|x-ray|mri|ct\b|shown|图|影像|片", re.I)
+_LEVEL_NUMBER = re.compile(r"\b[CTLS]\d{1,2}\b")
+
+
+def answer_keys(answer: str, options: dict[str, str]) -> list[str]:
+    """The option letters an answer names: strict (``"B"``, ``"(B)"``) first, then flexible
+    (``"B) Pedicle screws"``, an option's exact text). Several letters mean several keys."""
+    text = answer.strip()
+    strict = _KEY_STRICT.match(text)
+    if strict:
+        return [strict.group(1)]
+    for letter, option in options.items():
+        if text.casefold() == option.strip().casefold():
+            return [letter]
+    return sorted(set(_KEY_LOOSE.findall(text)))
+
+
+def payload_texts(task: str, payload: Any, distractors: bool = True) -> list[str]:
+    """Every piece of generated text in a payload (what the reviewer reads). Without
+    ``distractors``, an MCQ's wrong options are left out: they may name other levels on purpose,
+    so the localizer checks the stem, the key and the rationale."""
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump()
+    if task == "mcq":
+        options = payload["options"]
+        if not distractors:
+            keys = answer_keys(str(payload["answer"]), options)
+            options = {k: v for k, v in options.items() if k in keys}
+        return [payload["question"], *options.values(), payload["rationale"]]
+    if task == "open_qa":
+        return [payload["question"], payload["answer"], *payload["key_points"]]
+    if task == "consultation":
+        return [t["content"] for t in payload["turns"]] + [payload["assessment"], payload["plan"]]
+    treatment = payload["treatment"]
+    return [
+        payload["structured_findings"],
+        payload["diagnosis"],
+        treatment["patient_friendly"],
+        treatment["evidence_based"],
+        payload["risk_prognosis"],
+        payload["postoperative_management"],
+        payload["diagnostic_basis"],
+    ]
+
+
+class DataFinding(Finding):
+    """The verdict on one synthesis criterion."""
+
+    criterion: DataCriterion  # type: ignore[assignment]  # the synthesis criteria, not the consult's
+    quotes: list[str] = Field(default_factory=list, description="the offending text")
+
+
+def level_finding(
+    texts: Sequence[str],
+    source_levels: Sequence[str],
+    required: bool = False,
+    named: Sequence[str] | None = None,
+) -> DataFinding:
+    """The localizer's check: every level named in ``texts`` must be one the source mentions;
+    with ``required`` (a report or consultation on a case with known levels), one must be named."""
+    if named is None:
+        named = lv.sort_levels(x for t in texts for x in lv.find_levels(t))
+    wrong = [x for x in named if not lv.grounded(x, source_levels)]
+    if wrong:
+        where = ", ".join(source_levels) or "no level at all"
+        return DataFinding(
+            criterion="levels_grounded",
+            passed=False,
+            severity="major",
+            detail=f"names {', '.join(wrong)}, which the source never mentions (it names {where})",
+            quotes=[t for t in texts if set(lv.find_levels(t)) & set(wrong)][:3],
+        )
+    if required and source_levels and not named:
+        return DataFinding(
+            criterion="levels_grounded",
+            passed=False,
+            severity="major",
+            detail=f"names no level, though the case is about {', '.join(source_levels)}",
+        )
+    return DataFinding(
+        criterion="levels_grounded",
+        passed=True,
+        severity="major",
+        detail=f"levels {', '.join(named)} are the source's" if named else "names no level",
+    )
+
+
+def _structure(task: str, payload: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if task == "mcq":
+        options = payload["options"]
+        texts = [" ".join(str(v).split()).casefold() for v in options.values()]
+        if not 4 <= len(texts) <= 5:
+            problems.append(f"{len(texts)} options (4 or 5 needed)")
+        if len(set(texts)) < len(texts) or not all(texts):
+            problems.append("options repeat or are empty")
+        keys = [k for k in answer_keys(str(payload["answer"]), options) if k in LETTERS]
+        if len(keys) != 1 or keys[0] not in options:
+            problems.append(f"the answer {payload['answer']!r} must be one option's letter")
+    elif task == "open_qa":
+        if len(payload["answer"]) < 20:
+            problems.append("the reference answer is too short")
+        if len([p for p in payload["key_points"] if p.strip()]) < 2:
+            problems.append("fewer than two key points")
+    elif task == "consultation":
+        if len(payload["turns"]) < MIN_TURNS:
+            problems.append(f"{len(payload['turns'])} turns ({MIN_TURNS} needed)")
+        for name in ("assessment", "plan"):
+            if len(payload[name].strip()) < MIN_SECTION_CHARS:
+                problems.append(f"no {name}")
+    elif task == "report":
+        flat = {**payload, **{f"treatment.{k}": v for k, v in payload["treatment"].items()}}
+        flat.pop("treatment")
+        flat.pop("case", None)  # the input, not a section
+        problems += [
+            f"section {name} is missing"
+            for name, text in flat.items()
+            if len(str(text).strip()) < MIN_SECTION_CHARS
+        ]
+    return problems
+
+
+def _key_option(task: str, payload: Mapping[str, Any]) -> str:
+    if task != "mcq":
+        return ""
+    keys = answer_keys(str(payload["answer"]), payload["options"])
+    return str(payload["options"].get(keys[0], "")) if len(keys) == 1 else ""
+
+
+def answer_text(task: str, payload: Mapping[str, Any]) -> str:
+    """The text that carries the record's claim: the key and rationale, the reference answer,
+    the diagnosis and its basis, the doctor's turns."""
+    if task == "mcq":
+        return f"{_key_option(task, payload)} {payload['rationale']}"
+    if task == "open_qa":
+        return f"{payload['answer']} {' '.join(payload['key_points'])}"
+    if task == "report":
+        return " ".join(
+            [payload["structured_findings"], payload["diagnosis"], payload["diagnostic_basis"]]
+        )
+    doctor = [t["content"] for t in payload["turns"] if t["role"] == "doctor"]
+    return " ".join([*doctor, payload["assessment"]])
+
+
+@lru_cache(maxsize=2048)
+def _words(text: str) -> frozenset[str]:
+    """Tokens of a source or of the instructions: the same texts come back for every draft
+    drawn from them, and tokenizing 2,000 characters (level parsing included) is most of a
+    review's time."""
+    return frozenset(tokenize(text))
+
+
+def _supported(text: str, source: str, lang: str, source_lang: str, key: str = "") -> DataFinding:
+    if lang != source_lang:
+        return DataFinding(
+            criterion="supported",
+            passed=True,
+            severity="minor",
+            detail=f"not checked word by word: written in {lang} from a {source_lang} source",
+        )
+    source_words = _words(source)
+    words = set(tokenize(text))
+    share = len(words & source_words) / len(words) if words else 0.0
+    # a level's digits are checked by the localizer; a number otherwise must be the source's
+    numbers = set(_NUMBER.findall(_LEVEL_NUMBER.sub(" ", text)))
+    invented = sorted(numbers - set(_NUMBER.findall(source)))
+    key_words = set(tokenize(key)) if key else set()
+    key_share = len(key_words & source_words) / len(key_words) if key_words else 1.0
+    ok = share >= SUPPORT_MIN and key_share >= SUPPORT_MIN and not invented
+    detail = f"{share:.0%} of its words are the source's (needs {SUPPORT_MIN:.0%})"
+    if key_share < SUPPORT_MIN:
+        detail += f"; the key option shares {key_share:.0%} of its words with the source"
+    if invented:
+        detail += f"; numbers not in the source: {', '.join(invented[:5])}"
+    return DataFinding(criterion="supported", passed=ok, severity="major", detail=detail)
+
+
+def critique(
+    task: str,
+    payload: Mapping[str, Any],
+    *,
+    source_text: str,
+    source_lang: str,
+    lang: str,
+    level: DataFinding,
+    round: int,
+    image: bool = False,
+    instructions: str = "",
+) -> Review:
+    """Every criterion's finding on one draft payload (a dict: it may not validate yet)."""
+    texts = [t for t in payload_texts(task, payload) if t]
+    joined = "\n".join(texts)
+    structure = _structure(task, payload)
+    written = language_of(joined)
+    overreach = [
+        t
+        for t in texts
+        if any(m.group(0) not in source_text for m in _DOSE.finditer(t)) or _CERTAIN.search(t)
+    ]
+    phi = deidentify_text(joined).findings
+    asked = _words(instructions)
+    echoes = [t for t in texts if _share(t, asked) >= ECHO_MIN] if asked else []
+    findings: list[Finding] = [
+        level,
+        DataFinding(
+            criterion="structure",
+            passed=not structure,
+            severity="major",
+            detail="; ".join(structure) or "complete",
+        ),
+        _supported(
+            answer_text(task, payload), source_text, lang, source_lang, _key_option(task, payload)
+        ),
+        DataFinding(
+            criterion="language",
+            passed=written == lang,
+            severity="major",
+            detail=f"written in {written}, asked for {lang}",
+        ),
+        DataFinding(
+            criterion="no_overreach",
+            passed=not overreach,
+            severity="major",
+            detail=f"{len(overreach)} part(s) give an unsourced dose or promise an outcome"
+            if overreach
+            else "no unsourced dosing or certainty",
+            quotes=overreach[:3],
+        ),
+        DataFinding(
+            criterion="deidentified",
+            passed=not phi,
+            severity="major",
+            detail=f"identifiers found: {', '.join(sorted({f.kind for f in phi}))}"
+            if phi
+            else "no identifiers",
+        ),
+        DataFinding(
+            criterion="not_echo",
+            passed=not echoes,
+            severity="major",
+            detail=f"{len(echoes)} part(s) repeat the instructions" if echoes else "no echo",
+            quotes=echoes[:3],
+        ),
+    ]
+    if image:
+        stem = str(payload.get("question", ""))
+        findings.append(
+            DataFinding(
+                criterion="image_referenced",
+                passed=bool(_IMAGE_WORDS.search(stem)),
+                severity="minor",
+                detail="the stem refers to the image"
+                if _IMAGE_WORDS.search(stem)
+                else "the stem does not mention the image",
+            )
+        )
+    return Review(version=DATA_REVIEW_VERSION, round=round, findings=findings)
+
+
+def _share(text: str, words: frozenset[str]) -> float:
+    mine = set(tokenize(text))
+    return len(mine & words) / len(mine) if len(mine) >= 3 else 0.0
+
+
+def problems(review: Review) -> list[str]:
+    """The failed criteria as lines for the revision request and the rejection reasons."""
+    return [f"{f.criterion}: {f.detail}" for f in review.failed]

@@ -1,0 +1,219 @@
+"""``python -m graphs.synthesis``: SpineMed-450k-style training data with provenance.
+
+    python -m graphs.synthesis --out data/spine.jsonl --tasks mcq,open_qa --lang en,zh --limit 100
+    python -m graphs.synthesis --sources rsna2024/ cases/ --tasks consultation,report --out r.jsonl
+    python -m graphs.synthesis --out data/spine.jsonl --resume          # after a crash or Ctrl-C
+    python -m graphs.synthesis --out data/spine.jsonl --export-sft sft.jsonl   # export only
+
+Records go to ``--out``; drafts that fail go to ``<out>.rejected.jsonl`` with reasons; images to
+``<out>_images/``; the run summary to ``<out>.summary.json``. Imports stay inside the functions so
+that ``--help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+TASKS = ("mcq", "open_qa", "consultation", "report")
+
+
+def _csv(allowed: tuple[str, ...]) -> Any:
+    def parse(text: str) -> list[str]:
+        items = [x.strip() for x in text.split(",") if x.strip()]
+        bad = [x for x in items if x not in allowed]
+        if bad or not items:
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(allowed)}")
+        return list(dict.fromkeys(items))
+
+    return parse
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, sep, n = text.partition("/")
+    if not sep or not k.isdigit() or not n.isdigit() or not 1 <= int(k) <= int(n):
+        raise argparse.ArgumentTypeError("use K/N with 1 <= K <= N, e.g. 2/8")
+    return int(k), int(n)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("a whole number >= 1")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m graphs.synthesis",
+        description="Synthesize SpineMed-450k-style training data (MCQs, open questions, "
+        "consultations, six-section reports): drafted by the generator, checked by the "
+        "level-localizer, revised by the reviewer, validated, de-duplicated, with provenance. "
+        "Generated clinical text is educational material, not medical advice.",
+    )
+    p.add_argument(
+        "--sources",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="corpus folders/files, case folders (case.md + DICOM), RSNA 2024 CSV folders, "
+        "VerSe centroid JSON (default: the bundled corpus)",
+    )
+    p.add_argument("--tasks", type=_csv(TASKS), default=list(TASKS), help="comma-separated")
+    p.add_argument("--lang", type=_csv(("en", "zh")), default=["en"], help="en,zh")
+    p.add_argument("--per-source", type=_positive, default=1, help="records per source and task")
+    p.add_argument("--limit", type=int, help="stop after this many accepted records in --out")
+    p.add_argument("--out", type=Path, required=True, help="records JSONL (append-only)")
+    p.add_argument("--resume", action="store_true", help="continue --out, skipping what is done")
+    p.add_argument(
+        "--concurrency",
+        type=_positive,
+        help="work items in flight (default: "
+        "SPINE_LLM_CONCURRENCY x endpoints, or the embedded instances)",
+    )
+    p.add_argument("--shard", type=_shard, help="K/N: this worker's share of the sources")
+    p.add_argument(
+        "--review-rounds",
+        type=int,
+        help="model revisions per draft (default SPINE_REVIEW_MAX_ROUNDS)",
+    )
+    p.add_argument("--turns", type=int, default=4, help="consultation turns (even, >= 4)")
+    p.add_argument("--seed", type=int, default=0, help="seeds topics, personas and sampling")
+    p.add_argument("--export-sft", type=Path, metavar="FILE", help="write --out as SFT JSONL")
+    p.add_argument(
+        "--export-dpo",
+        type=Path,
+        metavar="FILE",
+        help="write the consult UI's clinician edits as DPO preference pairs",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    lines = [
+        f"accepted {summary['accepted_this_run']} this run ({summary['accepted_total']} in "
+        f"{summary['out']}), rejected {summary['rejected_this_run']} "
+        f"(duplicates {summary['duplicates']}), acceptance {summary['acceptance_rate']}",
+        f"{summary['llm_calls']} LLM calls, {summary['prompt_tokens']} prompt + "
+        f"{summary['completion_tokens']} completion tokens, {summary['seconds']} s, "
+        f"{summary['records_per_min']} records/min",
+    ]
+    for key, n in summary["accepted"].items():
+        lines.append(f"  {key}: {n}")
+    for reason, n in list(summary["rejection_reasons"].items())[:8]:
+        lines.append(f"  rejected: {reason} x{n}")
+    print("\n".join(lines), file=sys.stderr)
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    from agents.llm import chat_model
+    from tools.settings import get_settings
+
+    from .run import Run, plan
+    from .sources import load_sources, select_shard
+
+    settings = get_settings()
+    paths = args.sources
+    if not paths:
+        from knowledge.documents import BUNDLED_CORPUS
+
+        paths = [BUNDLED_CORPUS]
+    loaded = load_sources(paths, max_mb=settings.ingest_max_mb)
+    for path, reason in loaded.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    sources = loaded.sources
+    if args.shard:
+        k, n = args.shard
+        sources = select_shard(sources, k - 1, n)
+    items = plan(sources, args.tasks, args.lang, args.per_source)
+    if not items:
+        raise ValueError(
+            f"no work: {len(sources)} source unit(s) offer none of {','.join(args.tasks)} "
+            "(consultations and reports need case sources)"
+        )
+    model = chat_model("llm", settings)
+    config = model.config
+    if config.embedded:
+        default = settings.embedded_instances or 2
+    else:
+        default = config.concurrency * len(config.base_urls)
+    concurrency = args.concurrency or default
+    rounds = settings.review_max_rounds if args.review_rounds is None else args.review_rounds
+    run = Run(
+        model,
+        settings,
+        args.out,
+        limit=args.limit,
+        concurrency=concurrency,
+        rounds=rounds,
+        seed=args.seed,
+        turns=args.turns,
+        resume=args.resume,
+        progress=not args.quiet,
+    )
+    try:
+        summary = await run.run(items)
+    finally:
+        await model.aclose()
+    summary["sources"] = len(sources)
+    summary["shard"] = "/".join(map(str, args.shard)) if args.shard else None
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.turns < 4 or args.turns % 2:
+        return _fail("--turns must be even and at least 4")
+    if args.limit is not None and args.limit < 0:
+        return _fail("--limit must be >= 0")
+    from agents.llm import LLMError
+
+    from .log import LogError
+    from .run import summary_path
+    from .sources import SourceError
+
+    generate = bool(args.sources) or not (args.export_sft or args.export_dpo)
+    if generate and args.limit != 0:
+        try:
+            summary = asyncio.run(_run(args))
+        except KeyboardInterrupt:
+            return _fail("interrupted; what was written is whole: rerun with --resume", 130)
+        except (LLMError, LogError, SourceError, ValueError) as exc:
+            return _fail(str(exc).splitlines()[0])
+        target = summary_path(args.out)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, target)
+        if not args.quiet:
+            _print_summary(summary)
+    if args.export_sft:
+        if not args.out.is_file():
+            return _fail(f"{args.out}: no records to export")
+        from .export import export_sft
+
+        n = export_sft(args.out, args.export_sft)
+        print(f"wrote {n} SFT conversation(s) to {args.export_sft}", file=sys.stderr)
+    if args.export_dpo:
+        from graphs.revisions import CLINICIAN_EDITS
+        from tools.settings import get_settings
+
+        from .export import export_dpo
+
+        edits = get_settings().home / "revisions" / CLINICIAN_EDITS
+        n = export_dpo(edits, args.export_dpo)
+        print(f"wrote {n} preference pair(s) from {edits} to {args.export_dpo}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""What the synthesis graph writes: one ``Record`` per JSONL line, and the rules it must pass.
+
+Common fields follow DESIGN.md (``id``, ``task``, ``lang``, ``levels``, ``subfield``, ``images``,
+``provenance``, ``revision``); the task payload sits under ``payload``. The pydantic models are
+the validation gate: an MCQ with zero or two keys, a missing report section or a consultation
+shorter than four turns does not construct, and ``rejection`` turns the error into one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from agents.data_reviewer import LETTERS, MIN_SECTION_CHARS, MIN_TURNS, answer_keys
+
+Task = Literal["mcq", "open_qa", "consultation", "report"]
+Lang = Literal["en", "zh"]
+TASKS: tuple[Task, ...] = ("mcq", "open_qa", "consultation", "report")
+LANGS: tuple[Lang, ...] = ("en", "zh")
+_TEXT = Annotated[str, Field(min_length=1)]
+
+
+def record_id(source_id: str, task: str, index: int, lang: str) -> str:
+    """Deterministic record id: the same source, task, index and language give the same id."""
+    digest = hashlib.sha256(f"{source_id}\x1f{task}\x1f{index}\x1f{lang}".encode()).hexdigest()
+    return f"{task}-{lang}-{digest[:16]}"
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---- payloads ---------------------------------------------------------------------------------
+
+
+class MCQ(BaseModel):
+    """A multiple-choice question with exactly one key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    modality: Literal["text", "image"] = Field(description="image: the stem refers to `images`")
+    question: str = Field(min_length=10, description="the stem")
+    options: dict[str, str] = Field(description="4-5 options keyed A.. in order")
+    answer: str = Field(description="the one correct option's letter")
+    rationale: str = Field(min_length=10, description="why the key is right, from the source")
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: dict[str, str]) -> dict[str, str]:
+        if not 4 <= len(value) <= 5:
+            raise ValueError(f"an MCQ needs 4 or 5 options, not {len(value)}")
+        if list(value) != list(LETTERS[: len(value)]):
+            raise ValueError(f"options must be lettered {', '.join(LETTERS[: len(value)])}")
+        texts = [_words(v).casefold() for v in value.values()]
+        if not all(texts):
+            raise ValueError("an option is empty")
+        if len(set(texts)) < len(texts):
+            raise ValueError("two options have the same text")
+        return {k: _words(v) for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _one_key(self) -> MCQ:
+        keys = answer_keys(self.answer, self.options)
+        if len(keys) > 1:
+            raise ValueError(f"{len(keys)} keys: the answer {self.answer!r} names {keys}")
+        if not keys or keys[0] not in self.options:
+            raise ValueError(f"zero keys: the answer {self.answer!r} names no option")
+        self.answer = keys[0]
+        return self
+
+
+class OpenQA(BaseModel):
+    """An open question with a reference answer and the points a good answer makes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=10)
+    answer: str = Field(min_length=20, description="reference answer")
+    key_points: list[_TEXT] = Field(min_length=2, max_length=8)
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["patient", "doctor"]
+    content: str = Field(min_length=2)
+
+
+class Consultation(BaseModel):
+    """A simulated patient and the doctor agent, ending with an assessment and a plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persona: str = Field(description="who the simulated patient is")
+    vignette: str = Field(description="what the simulated patient knew (from the source)")
+    turns: list[Turn] = Field(min_length=MIN_TURNS)
+    assessment: str = Field(min_length=MIN_SECTION_CHARS)
+    plan: str = Field(min_length=MIN_SECTION_CHARS)
+
+    @field_validator("turns")
+    @classmethod
+    def _alternate(cls, turns: list[Turn]) -> list[Turn]:
+        for i, turn in enumerate(turns):
+            expected = "patient" if i % 2 == 0 else "doctor"
+            if turn.role != expected:
+                raise ValueError(f"turn {i + 1} is the {turn.role}'s; the {expected} speaks there")
+        if turns[-1].role != "doctor":
+            raise ValueError("the consultation must end with the doctor")
+        return turns
+
+
+class Treatment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    patient_friendly: str = Field(min_length=MIN_SECTION_CHARS)
+    evidence_based: str = Field(min_length=MIN_SECTION_CHARS)
+
+
+class Report(BaseModel):
+    """The six-section diagnostic report, and the case it was written from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: str = Field(min_length=40, description="the de-identified case text the model read")
+    structured_findings: str = Field(min_length=MIN_SECTION_CHARS)
+    diagnosis: str = Field(min_length=MIN_SECTION_CHARS)
+    treatment: Treatment
+    risk_prognosis: str = Field(min_length=MIN_SECTION_CHARS)
+    postoperative_management: str = Field(min_length=MIN_SECTION_CHARS)
+    diagnostic_basis: str = Field(min_length=MIN_SECTION_CHARS)
+
+
+Payload = MCQ | OpenQA | Consultation | Report
+PAYLOADS: dict[str, type[BaseModel]] = {
+    "mcq": MCQ,
+    "open_qa": OpenQA,
+    "consultation": Consultation,
+    "report": Report,
+}
+
+
+# ---- the record -------------------------------------------------------------------------------
+
+
+class Provenance(BaseModel):
+    """Where a record came from and what made it."""
+
+    source_id: str = Field(description="corpus document id, case folder or dataset study")
+    source_kind: str = Field(description="guideline | textbook | consensus | case | rsna | verse")
+    chunk_ids: list[str] = Field(description="corpus chunks the record drew on")
+    citation: str = Field(description="the public source of the facts, or the case's origin")
+    model: str = Field(description="the generator's model id")
+    prompt_version: str = Field(description="hash of the synthesis prompts")
+    review_version: str = Field(description="version of the reviewer's criteria")
+
+
+class ReviewNote(BaseModel):
+    """The reviewer's findings on one version of the draft (round 0 = the first draft)."""
+
+    round: int
+    findings: list[dict[str, Any]]
+
+
+class Revision(BaseModel):
+    draft: dict[str, Any] = Field(description="the first draft, as the model wrote it")
+    notes: list[ReviewNote] = Field(description="the reviewer's criteria findings per round")
+    rounds: int = Field(ge=0, description="model revisions made")
+
+
+class Record(BaseModel):
+    """One synthesized training record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    task: Task
+    lang: Lang
+    levels: list[str] = Field(description="canonical levels the record names")
+    subfield: str | None
+    images: list[str] = Field(description="image paths relative to the output file")
+    provenance: Provenance
+    revision: Revision
+    payload: MCQ | OpenQA | Consultation | Report
+
+    @model_validator(mode="before")
+    @classmethod
+    def _payload_of_task(cls, data: Any) -> Any:
+        # validate the payload as its task's model, so errors name the right fields
+        if isinstance(data, dict) and isinstance(data.get("payload"), dict):
+            model = PAYLOADS.get(str(data.get("task")))
+            if model is not None:
+                data = {**data, "payload": model.model_validate(data["payload"])}
+        return data
+
+    @model_validator(mode="after")
+    def _images(self) -> Record:
+        if isinstance(self.payload, MCQ) and self.payload.modality == "image" and not self.images:
+            raise ValueError("an image MCQ without an image")
+        return self
+
+
+class Rejected(BaseModel):
+    """A draft that did not become a record, kept for audit."""
+
+    id: str
+    task: Task
+    lang: Lang
+    source_id: str
+    stage: Literal["draft", "validate", "deduplicate"]
+    reasons: list[str]
+    draft: dict[str, Any] | None = None
+    notes: list[ReviewNote] = Field(default_factory=list)
+
+
+def rejection(exc: ValidationError) -> list[str]:
+    """One line per validation error: ``payload.options: two options have the same text``."""
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return lines
