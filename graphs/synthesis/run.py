@@ -303,4 +303,6 @@ def _reason_key(stage: str, reason: str) -> str:
         return "invalid: " + head.removeprefix("invalid ")
     if stage == "deduplicate":
         return "duplicate: " + reason.split(" ", 1)[0]
+    if stage == "draft" and ":" in reason:
+        return "draft: " + reason.split(":")[1].strip()  # "no valid MCQDraft in 3 attempts"
     return f"{stage}: {head}"
