@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.reviewer import _CERTAIN, _DOSE, Finding, Review
+from agents.reviewer import _CERTAIN, _DOSE, Finding, Review, deidentified
 from tools import levels as lv
-from tools.deid import deidentify_text
 from tools.tokens import language_of, tokenize
 
 DATA_REVIEW_VERSION = "1"
@@ -148,7 +147,7 @@ def _structure(task: str, payload: Mapping[str, Any]) -> list[str]:
             problems.append(f"{len(texts)} options (4 or 5 needed)")
         if len(set(texts)) < len(texts) or not all(texts):
             problems.append("options repeat or are empty")
-        keys = [k for k in answer_keys(str(payload["answer"]), options) if k in LETTERS]
+        keys = answer_keys(str(payload["answer"]), options)
         if len(keys) != 1 or keys[0] not in options:
             problems.append(f"the answer {payload['answer']!r} must be one option's letter")
     elif task == "open_qa":
@@ -181,11 +180,11 @@ def _key_option(task: str, payload: Mapping[str, Any]) -> str:
     return str(payload["options"].get(keys[0], "")) if len(keys) == 1 else ""
 
 
-def answer_text(task: str, payload: Mapping[str, Any]) -> str:
-    """The text that carries the record's claim: the key and rationale, the reference answer,
-    the diagnosis and its basis, the doctor's turns."""
+def answer_text(task: str, payload: Mapping[str, Any], key: str = "") -> str:
+    """The text that carries the record's claim: the key (an MCQ's correct option) and
+    rationale, the reference answer, the diagnosis and its basis, the doctor's turns."""
     if task == "mcq":
-        return f"{_key_option(task, payload)} {payload['rationale']}"
+        return f"{key} {payload['rationale']}"
     if task == "open_qa":
         return f"{payload['answer']} {' '.join(payload['key_points'])}"
     if task == "report":
@@ -251,8 +250,8 @@ def critique(
         for t in texts
         if any(m.group(0) not in source_text for m in _DOSE.finditer(t)) or _CERTAIN.search(t)
     ]
-    phi = deidentify_text(joined).findings
     asked = _words(instructions)
+    key = _key_option(task, payload)
     echoes = [t for t in texts if _share(t, asked) >= ECHO_MIN] if asked else []
     findings: list[Finding] = [
         level,
@@ -262,9 +261,7 @@ def critique(
             severity="major",
             detail="; ".join(structure) or "complete",
         ),
-        _supported(
-            answer_text(task, payload), source_text, lang, source_lang, _key_option(task, payload)
-        ),
+        _supported(answer_text(task, payload, key), source_text, lang, source_lang, key),
         DataFinding(
             criterion="language",
             passed=written == lang,
@@ -280,14 +277,7 @@ def critique(
             else "no unsourced dosing or certainty",
             quotes=overreach[:3],
         ),
-        DataFinding(
-            criterion="deidentified",
-            passed=not phi,
-            severity="major",
-            detail=f"identifiers found: {', '.join(sorted({f.kind for f in phi}))}"
-            if phi
-            else "no identifiers",
-        ),
+        deidentified(joined),
         DataFinding(
             criterion="not_echo",
             passed=not echoes,

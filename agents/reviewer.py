@@ -296,6 +296,17 @@ def _red_flags(draft: str, said: Sequence[str], triage: Any) -> Finding:
     )
 
 
+def deidentified(text: str) -> Finding:
+    """The ``deidentified`` criterion: no identifier that ``tools.deid`` would replace."""
+    kinds = sorted({f.kind for f in deidentify_text(text).findings})
+    return Finding(
+        criterion="deidentified",
+        passed=not kinds,
+        severity="major",
+        detail=f"identifiers found: {', '.join(kinds)}" if kinds else "no identifiers",
+    )
+
+
 def check(
     draft: str,
     *,
@@ -309,7 +320,6 @@ def check(
     missing = [p for p in ("patient", "evidence") if not parts.get(p)]
     said = sentences(draft)
     overreach = [s for s in said if _DOSE.search(s) or _CERTAIN.search(s)]
-    phi = deidentify_text(draft).findings
     return [
         _levels_agree(draft, said, levels, evidence),
         cited,
@@ -330,14 +340,7 @@ def check(
             else "no dosing or certainty",
             quotes=overreach,
         ),
-        Finding(
-            criterion="deidentified",
-            passed=not phi,
-            severity="major",
-            detail=f"identifiers found: {', '.join(sorted({f.kind for f in phi}))}"
-            if phi
-            else "no identifiers",
-        ),
+        deidentified(draft),
     ]
 
 

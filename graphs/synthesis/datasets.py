@@ -184,7 +184,7 @@ def load_verse(path: Path) -> Loaded:
         ]
         if missing:
             text += f" Not labelled within that range: {', '.join(missing)}."
-        segments = [s for s in lv.segments_between(ordered[0], ordered[-1])]
+        segments = lv.segments_between(ordered[0], ordered[-1])
         out.sources.append(
             Source(
                 id=f"verse:{name}",

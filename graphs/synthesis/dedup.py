@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 THRESHOLD = 0.8
@@ -45,6 +47,27 @@ def shingles(text: str) -> set[bytes]:
     return {compact[i : i + n].encode() for i in range(max(1, len(compact) - n + 1))}
 
 
+@dataclass
+class Fingerprint:
+    """What de-duplication compares of one payload, computed once for the check and the add."""
+
+    group: str  # task/lang: records compare within one
+    digest: str  # of the normalised text: exact duplicates
+    grams: list[bytes]
+    minhash: Any = None  # made by the first check or add that needs it
+
+    @cached_property
+    def hashes(self) -> Any:
+        """Sorted unique uint32 shingle hashes, for the exact Jaccard of LSH candidates."""
+        return _hashes(self.grams)
+
+
+def fingerprint(task: str, lang: str, payload: Mapping[str, Any]) -> Fingerprint:
+    text = normalise(key_text(task, payload))
+    group = f"{task}/{lang}"
+    return Fingerprint(group, _digest(group, text), list(shingles(text)))
+
+
 class Deduper:
     """Remembers what was accepted; ``check`` names the record a new one duplicates."""
 
@@ -58,49 +81,45 @@ class Deduper:
         self._lsh: dict[str, Any] = {}
         self._shingles: dict[str, Any] = {}  # id -> sorted unique uint32 shingle hashes
 
-    def _minhash(self, text: str) -> Any:
+    def _minhash(self, fp: Fingerprint) -> Any:
         from datasketch import MinHash
 
-        grams = list(shingles(text))
-        mh = MinHash(
+        if fp.minhash is not None:
+            return fp.minhash
+        mh = fp.minhash = MinHash(
             num_perm=self.num_perm,
             seed=1,
             permutations=self._template.permutations,
             scheme=self._template.scheme,
         )
-        mh.update_batch(grams)
-        return mh, _hashes(grams)
+        mh.update_batch(fp.grams)
+        return mh
 
-    def check(self, task: str, lang: str, payload: Mapping[str, Any]) -> tuple[str, str] | None:
-        """``(kind, id)`` of an accepted record this payload duplicates, else None."""
-        text = normalise(key_text(task, payload))
-        group = f"{task}/{lang}"
-        exact = self._exact.get(_digest(group, text))
+    def check(self, fp: Fingerprint) -> tuple[str, str] | None:
+        """``(kind, id)`` of an accepted record this fingerprint duplicates, else None."""
+        exact = self._exact.get(fp.digest)
         if exact is not None:
             return "exact", exact
-        lsh = self._lsh.get(group)
+        lsh = self._lsh.get(fp.group)
         if lsh is None:
             return None
-        mh, mine = self._minhash(text)
+        mh = self._minhash(fp)
         for other in lsh.query(mh):
-            if _jaccard(mine, self._shingles[other]) >= self.threshold:
+            if _jaccard(fp.hashes, self._shingles[other]) >= self.threshold:
                 return "near", str(other)
         return None
 
-    def add(self, record_id: str, task: str, lang: str, payload: Mapping[str, Any]) -> None:
+    def add(self, record_id: str, fp: Fingerprint) -> None:
         from datasketch import MinHashLSH
 
-        text = normalise(key_text(task, payload))
-        group = f"{task}/{lang}"
-        self._exact[_digest(group, text)] = record_id
-        lsh = self._lsh.get(group)
+        self._exact[fp.digest] = record_id
+        lsh = self._lsh.get(fp.group)
         if lsh is None:
-            lsh = self._lsh[group] = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=self.num_perm)
+            lsh = self._lsh[fp.group] = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=self.num_perm)
         if record_id in self._shingles:
             return
-        mh, mine = self._minhash(text)
-        self._shingles[record_id] = mine
-        lsh.insert(record_id, mh)
+        self._shingles[record_id] = fp.hashes
+        lsh.insert(record_id, self._minhash(fp))
 
     def __len__(self) -> int:
         return len(self._shingles)

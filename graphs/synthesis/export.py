@@ -11,8 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .log import read_lines
-from .records import Record
+from .records import Record, read_records
 
 REPORT_HEADINGS = {
     "en": (
@@ -103,20 +102,12 @@ def _write(rows: Iterable[dict[str, Any]], dst: Path) -> int:
     return n
 
 
-def _records(src: Path) -> Iterator[Record]:
-    for row in read_lines(src):
-        try:
-            yield Record.model_validate(row)
-        except ValueError:
-            continue
-
-
 def export_sft(src: Path, dst: Path) -> int:
     """SFT rows for every record of ``src``; image paths made absolute. Returns the count."""
     base = src.resolve().parent
 
     def rows() -> Iterator[dict[str, Any]]:
-        for record in _records(src):
+        for record in read_records(src):
             row: dict[str, Any] = {"messages": sft_messages(record)}
             if record.images:
                 row["images"] = [str(base / image) for image in record.images]

@@ -14,7 +14,6 @@ over bounded concurrency (``graphs.synthesis.run``).
 from __future__ import annotations
 
 import hashlib
-import json
 import operator
 import random
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from agents.data_reviewer import (
     problems,
 )
 from agents.llm import ChatModel, ImagePart, StructuredOutputError
+from agents.retriever import Evidence
 from agents.reviewer import Review
 from tools import levels as lv
 from tools.settings import Settings
@@ -86,7 +86,7 @@ class ItemState(TypedDict, total=False):
     draft: dict[str, Any]  # the first draft, as the model wrote it
     current: dict[str, Any]  # the newest draft, as the model wrote it
     payload: dict[str, Any]  # the newest draft in record form (not yet validated)
-    evidence_text: str  # what the record may draw on besides the source (consultations)
+    evidence: list[Evidence]  # what the doctor agent read (consultations)
     chunk_ids: list[str]
     images: list[str]
     level: Any
@@ -141,7 +141,7 @@ def build(ctx: Context) -> Any:
                 "payload": payload,
                 "chunk_ids": chunk_ids,
                 "images": [],
-                "evidence_text": "\n".join(e.body for e in evidence),
+                "evidence": evidence,
                 "rounds": 0,
             }
         images: list[str] = []
@@ -156,7 +156,8 @@ def build(ctx: Context) -> Any:
             mime = "image/png" if rel.endswith(".png") else "image/jpeg"
             image_part = ImagePart.from_bytes(data, mime=mime, label=caption)
         ask = tasks.request(item.task, item.lang, rng, caption)
-        messages = tasks.draft_messages(source, ask, ctx.compact, image_part)
+        block = tasks.source_text(source, ctx.compact)
+        messages = tasks.draft_messages(block, ask, image_part)
         try:
             out = await ctx.model.structured(
                 messages,
@@ -173,10 +174,10 @@ def build(ctx: Context) -> Any:
             "instructions": ask,
             "draft": raw,
             "current": raw,
-            "payload": tasks.to_payload(item.task, raw, modality, _case(source, ctx)),
+            "payload": tasks.to_payload(item.task, raw, modality, block),
             "chunk_ids": chunk_ids,
             "images": images,
-            "evidence_text": "",
+            "evidence": [],
             "rounds": 0,
         }
 
@@ -195,7 +196,7 @@ def build(ctx: Context) -> Any:
         verdict = critique(
             item.task,
             state["payload"],
-            source_text=item.source.text + "\n" + state.get("evidence_text", ""),
+            source_text="\n".join([item.source.text, *(e.body for e in state["evidence"])]),
             source_lang=item.source.lang,
             lang=item.lang,
             level=state["level"],
@@ -232,10 +233,12 @@ def build(ctx: Context) -> Any:
         except StructuredOutputError:
             return {"rounds": rounds}  # the revision failed: the last draft stands
         raw = out.model_dump()
-        modality = state["payload"].get("modality", "text")
+        before = state["payload"]
         return {
             "current": raw,
-            "payload": tasks.to_payload(item.task, raw, modality, _case(item.source, ctx)),
+            "payload": tasks.to_payload(
+                item.task, raw, before.get("modality", "text"), before.get("case", "")
+            ),
             "rounds": rounds,
         }
 
@@ -288,10 +291,6 @@ def _draft_failure(exc: StructuredOutputError) -> str:
     return f"draft: no valid {exc.schema_name} in {exc.attempts} attempts: {detail}"
 
 
-def _case(source: Source, ctx: Context) -> str:
-    return tasks.source_text(source, ctx.compact)
-
-
 def _major(state: ItemState, line: str) -> bool:
     name = line.split(":", 1)[0]
     return any(f.criterion == name and f.severity == "major" for f in state["review"].failed)
@@ -339,7 +338,3 @@ def _rejected(
             "notes": [n.model_dump() for n in notes],
         }
     )
-
-
-def dumps(record: Record) -> str:
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)

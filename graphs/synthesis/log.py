@@ -80,7 +80,6 @@ class AppendLog:
         self._closing = False
         self._task: asyncio.Task[None] | None = None
         self._error: BaseException | None = None
-        self.written = 0
 
     async def __aenter__(self) -> AppendLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +129,6 @@ class AppendLog:
             if batch:
                 try:
                     await asyncio.to_thread(self._write, b"".join(batch))
-                    self.written += len(batch)
                 except OSError as exc:
                     self._error = exc
                     return

@@ -9,6 +9,8 @@ shorter than four turns does not construct, and ``rejection`` turns the error in
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -222,3 +224,15 @@ def rejection(exc: ValidationError) -> list[str]:
         message = str(error["msg"]).removeprefix("Value error, ")
         lines.append(f"{where}: {message}" if where else message)
     return lines
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """The records of a synthesis output; a line that is not one (a torn tail, another tool's
+    line) is skipped, never counted."""
+    from .log import read_lines
+
+    for row in read_lines(path):
+        try:
+            yield Record.model_validate(row)
+        except ValueError:
+            continue

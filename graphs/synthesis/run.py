@@ -21,10 +21,10 @@ from agents.llm import ChatModel
 from agents.llm.base import METER, Meter
 from tools.settings import Settings
 
-from .dedup import Deduper
+from .dedup import Deduper, fingerprint
 from .graph import Context, WorkItem, build
 from .log import AppendLog, LogError, read_lines
-from .records import Record, Rejected, record_id
+from .records import Record, Rejected, read_records, record_id
 from .sources import Source
 
 
@@ -67,7 +67,6 @@ class Stats:
     duplicates: int = 0
     surplus: int = 0
     meters: dict[str, Meter] = field(default_factory=dict)  # per task
-    accepted_by_task: Counter[str] = field(default_factory=Counter)
 
 
 class Run:
@@ -94,7 +93,6 @@ class Run:
         self.dedup = Deduper()
         self.done: set[str] = set()
         self.accepted_total = 0  # in the file, resumed ones included
-        self.in_flight = 0
         self._records: AppendLog | None = None
         self._rejects: AppendLog | None = None
         self._bar: Any = None
@@ -112,8 +110,8 @@ class Run:
     # ---- the sink the graph calls -------------------------------------------------------------
 
     def accept(self, record: Record) -> str:
-        payload = record.payload.model_dump()
-        dup = self.dedup.check(record.task, record.lang, payload)
+        fp = fingerprint(record.task, record.lang, record.payload.model_dump())
+        dup = self.dedup.check(fp)
         if dup is not None:
             kind, other = dup
             self.stats.duplicates += 1
@@ -134,11 +132,10 @@ class Run:
             return "surplus"
         assert self._records is not None
         self._records.put(record.model_dump(mode="json"))
-        self.dedup.add(record.id, record.task, record.lang, payload)
+        self.dedup.add(record.id, fp)
         self.accepted_total += 1
         key = f"{record.task}/{record.lang}"
         self.stats.accepted[key] += 1
-        self.stats.accepted_by_task[record.task] += 1
         self.stats.subfields[record.subfield or "unclassified"] += 1
         return "accepted"
 
@@ -165,13 +162,10 @@ class Run:
         """Ids already decided, and the accepted records' texts for de-duplication (called with
         both files locked and repaired)."""
         rejects = rejected_path(self.out)
-        for row in read_lines(self.out):
-            try:
-                record = Record.model_validate(row)
-            except ValueError:
-                continue  # not ours: it is neither counted nor overwritten
+        for record in read_records(self.out):  # a line not ours is neither counted nor cut
             self.done.add(record.id)
-            self.dedup.add(record.id, record.task, record.lang, record.payload.model_dump())
+            payload = record.payload.model_dump()
+            self.dedup.add(record.id, fingerprint(record.task, record.lang, payload))
             self.accepted_total += 1
         for row in read_lines(rejects):
             if row.get("stage") != "deduplicate":  # a duplicate may not be one any more
@@ -188,8 +182,6 @@ class Run:
             METER.reset(token)
         total = self.stats.meters.setdefault(item.task, Meter())
         total.add(meter)
-        if state.get("outcome") == "accepted" or state.get("outcome") == "rejected":
-            self.done.add(item.id)
         if self._bar is not None:
             self._bar.update(1 if self.limit is None or state.get("outcome") == "accepted" else 0)
             self._bar.set_postfix_str(
@@ -259,7 +251,7 @@ class Run:
         tried = made + sum(s.rejected.values())  # duplicates are among the rejected
         per_task = {}
         for task, meter in sorted(s.meters.items()):
-            n = s.accepted_by_task.get(task, 0)
+            n = sum(v for k, v in s.accepted.items() if k.split("/")[0] == task)
             per_task[task] = {
                 "accepted": n,
                 "llm_calls": meter.calls,

@@ -101,13 +101,11 @@ def request(task: str, lang: str, rng: random.Random, caption: str | None = None
     return P.REPORT_REQUEST.format(language=language)
 
 
-def draft_messages(
-    source: Source, ask: str, compact: bool, image: ImagePart | None = None
-) -> list[Message]:
-    """System prompt (shared by all calls), then the source, then the request: the longest shared
-    prefix first, so a vLLM prefix cache reuses it across tasks and languages."""
-    text = source_text(source, compact) + "\n" + ask
-    return [system(P.SYNTH_SYSTEM), user(text, [image] if image else [])]
+def draft_messages(block: str, ask: str, image: ImagePart | None = None) -> list[Message]:
+    """System prompt (shared by all calls), then the source ``block`` (:func:`source_text`),
+    then the request: the longest shared prefix first, so a vLLM prefix cache reuses it across
+    tasks and languages."""
+    return [system(P.SYNTH_SYSTEM), user(block + "\n" + ask, [image] if image else [])]
 
 
 def revise_messages(
