@@ -220,7 +220,7 @@ def build(ctx: Context) -> Any:
                 state["payload"],
                 found,
                 quotes,
-                [],
+                state["evidence"],
                 item.lang,
                 ctx.compact,
             )
