@@ -249,7 +249,8 @@ def build(ctx: Context) -> Any:
 
     async def validate(state: ItemState) -> dict[str, Any]:
         notes = state.get("notes", [])
-        reasons = [f"review {p}" for p in problems(state["review"]) if _major(state, p)]
+        majors = [f for f in state["review"].failed if f.severity == "major"]
+        reasons = [f"review {f.criterion}: {f.detail}" for f in majors]
         record = None
         try:
             record = Record.model_validate(_record_dict(ctx, state))
@@ -289,11 +290,6 @@ def _draft_failure(exc: StructuredOutputError) -> str:
     lines = lines[1:3] if len(lines) > 1 and "validation error" in lines[0] else lines[:1]
     detail = ": ".join(lines)[:200] or "invalid"
     return f"draft: no valid {exc.schema_name} in {exc.attempts} attempts: {detail}"
-
-
-def _major(state: ItemState, line: str) -> bool:
-    name = line.split(":", 1)[0]
-    return any(f.criterion == name and f.severity == "major" for f in state["review"].failed)
 
 
 def _record_dict(ctx: Context, state: ItemState) -> dict[str, Any]:
