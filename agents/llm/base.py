@@ -74,6 +74,10 @@ class ChatModel(ABC):
     def model_name(self) -> str:
         """Identifier of the model, stored in provenance."""
 
+    async def model_id(self) -> str:
+        """The model's name as the endpoint knows it (a server's may need one request to learn)."""
+        return self.model_name
+
     @property
     @abstractmethod
     def supports_images(self) -> bool:
@@ -126,12 +130,23 @@ class ChatModel(ABC):
         Raises:
             StructuredOutputError: every attempt failed validation; carries the raw text.
         """
+        value, _ = await self.structured_raw(messages, output, params, **overrides)
+        return value
+
+    async def structured_raw(
+        self,
+        messages: Messages,
+        output: type[M],
+        params: GenerationParams | None = None,
+        **overrides: Any,
+    ) -> tuple[M, str]:
+        """Like :meth:`structured`, also returning the raw text the value was parsed from."""
         fmt = _schema_format(output)
 
-        def validate(raw: str) -> M:
+        def validate(raw: str) -> tuple[M, str]:
             # strict=False: a raw newline inside a string is accepted (llama.cpp's grammar
             # lets control characters through; the value is still the schema's)
-            return output.model_validate(json.loads(raw, strict=False))
+            return output.model_validate(json.loads(raw, strict=False)), raw
 
         return await self._structured(messages, fmt, validate, params, overrides)
 

@@ -171,7 +171,7 @@ class OpenAICompatChatModel(ChatModel):
         """The encoded chat-completions request (binds this call's event loop first)."""
         self._bind_loop()
         body: dict[str, Any] = {
-            "model": await self._model_id(),
+            "model": await self.model_id(),
             "messages": messages,
             "max_tokens": params.max_tokens,
             "temperature": params.temperature,
@@ -188,7 +188,7 @@ class OpenAICompatChatModel(ChatModel):
             }
         return json.dumps(body).encode()
 
-    async def _model_id(self) -> str:
+    async def model_id(self) -> str:
         """The configured model name, else the first model the endpoints serve."""
         if self._model:
             return self._model

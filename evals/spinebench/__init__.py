@@ -1,0 +1,1 @@
+"""SpineBench-style evaluation: ``python -m evals.spinebench`` (see ``evals/README.md``)."""
