@@ -53,6 +53,7 @@ bench: install  ## the benchmarks (figures and ratios; not pass/fail)
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.consult
 	$(BIN)/python -m benchmarks.synthesis
+	$(BIN)/python -m benchmarks.spinebench
 	$(BIN)/python -m evals.rag --retrieval-only
 
 lock:  ## regenerate requirements.lock from pyproject.toml (needs uv)

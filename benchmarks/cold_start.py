@@ -23,6 +23,7 @@ COMMANDS = [
         "tools.spatial",
         "knowledge",
         "evals.rag",
+        "evals.spinebench",
         "graphs.consult",
     )
 ]

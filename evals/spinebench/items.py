@@ -93,7 +93,8 @@ _ADAPTER: TypeAdapter[McqItem | ReportItem] = TypeAdapter(Item)
 
 def _problem(exc: ValidationError) -> str:
     first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-after"))
+    loc = [str(p) for p in first["loc"] if not str(p).startswith("function-after")]
+    where = ".".join(loc[1:] if loc[:1] in (["mcq"], ["report"]) else loc)  # drop the type tag
     message = str(first["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
 
