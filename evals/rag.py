@@ -1,11 +1,14 @@
-"""``python -m evals.rag --retrieval-only``: how well does the retriever find the right chunks?
+"""``python -m evals.rag``: RAG evaluation of the retriever and of the consult graph's answers.
 
-Runs the bundled spine retrieval set (or ``--data FILE``) through three rankers — dense only,
-hybrid (dense + BM25, reciprocal-rank fusion) and hybrid + level boost — and reports recall@k,
-MRR and ragas' non-LLM context metrics (``NonLLMContextPrecisionWithReference``,
-``NonLLMContextRecall``: string similarity of retrieved to reference chunk texts). Levels for
-the level boost come from the item (what the localizer would have accumulated) or, failing that,
-from the question text.
+Without flags, every item of the spine QA set (or ``--data FILE``) is asked as one turn of the
+consult graph and its contexts and answer are scored with ragas (see :mod:`evals.rag_answers`).
+
+``--retrieval-only``: how well does the retriever find the right chunks? Runs the set through
+three rankers — dense only, hybrid (dense + BM25, reciprocal-rank fusion) and hybrid + level
+boost — and reports recall@k, MRR and ragas' non-LLM context metrics
+(``NonLLMContextPrecisionWithReference``, ``NonLLMContextRecall``: string similarity of retrieved
+to reference chunk texts). Levels for the level boost come from the item (what the localizer
+would have accumulated) or, failing that, from the question text.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -167,15 +171,29 @@ def _table(results: list[RunResult]) -> str:
     return "\n".join(lines)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m evals.rag",
-        description="RAG evaluation. --retrieval-only scores the retriever (recall@k, MRR, ragas "
-        "non-LLM context precision/recall) for dense, hybrid and hybrid+level-boost rankers.",
+        description="RAG evaluation. By default each question is asked as one consult-graph "
+        "turn and scored with ragas: non-LLM context precision/recall and answer similarity, "
+        "plus faithfulness and answer relevancy when a judge endpoint is configured "
+        "(SPINE_JUDGE_BASE_URL, SPINE_JUDGE_MODEL). --retrieval-only scores the retriever "
+        "(recall@k, MRR, ragas non-LLM context precision/recall) for dense, hybrid and "
+        "hybrid+level-boost rankers.",
     )
     parser.add_argument("--retrieval-only", action="store_true", help="score retrieval only")
     parser.add_argument(
-        "--data", type=Path, default=DATA, help="JSONL retrieval set (default: the bundled one)"
+        "--data", type=Path, default=DATA, help="JSONL question set (default: the bundled one)"
+    )
+    parser.add_argument(
+        "--limit", type=_positive, help="answers: the first N questions only (default: all)"
     )
     parser.add_argument("--k", type=int, default=5, help="cut-off for recall@k (default 5)")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
@@ -186,13 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")  # ragas would post usage events
     if not args.retrieval_only:
-        print(
-            "error: answer-level RAG evaluation runs the consult graph, which this version "
-            "does not have yet; use --retrieval-only",
-            file=sys.stderr,
-        )
-        return 2
+        from evals.rag_answers import run
+
+        return run(args)
     from knowledge import get_retriever
     from knowledge.embedding import EmbeddingError
     from knowledge.store import StoreError

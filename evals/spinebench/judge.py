@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agents.llm import ChatModel, GenerationParams, Message, StructuredOutputError, system, user
+from agents.llm import (
+    ChatModel,
+    EndpointUnavailableError,
+    GenerationParams,
+    LLMError,
+    Message,
+    StructuredOutputError,
+    system,
+    user,
+)
 
 from . import prompts
 from .items import ReportItem
@@ -71,7 +80,8 @@ async def judge(
 ) -> Judged:
     """Grade ``candidate``; the model's own retries bound the attempts.
 
-    A reply that never fits the schema is returned as an error with its raw text, not raised.
+    A reply that never fits the schema (kept raw) or a refused request is returned as an error,
+    not raised; only an unreachable endpoint raises.
     """
     params = GenerationParams(seed=seed, max_tokens=max_tokens)
     try:
@@ -79,4 +89,8 @@ async def judge(
     except StructuredOutputError as exc:
         error = f"judge output broke the schema: {exc}"
         return Judged(raw=exc.raw, error=error, attempts=exc.attempts)
+    except EndpointUnavailableError:
+        raise  # the run stops; a rerun resumes
+    except LLMError as exc:  # a request the judge refuses (e.g. longer than its context)
+        return Judged(error=f"judge request failed: {exc}")
     return Judged(scores=value.scores(), reasons=value.reasons(), raw=raw)

@@ -195,3 +195,17 @@ def test_the_judge_schema_has_one_graded_field_per_dimension() -> None:
     assert list(schema["properties"]) == list(DIMENSIONS)
     grade = schema["$defs"]["Grade"]["properties"]
     assert list(grade) == ["reason", "score"] and grade["score"]["enum"] == [1, 2, 3, 4, 5]
+
+
+def test_a_judge_request_longer_than_its_context_is_a_judge_failure_not_a_crash() -> None:
+    item = ReportItem.model_validate(REPORT | {"reference": "L5-S1 extrusion. " * 3000})
+
+    async def go() -> object:
+        model = chat_model("judge")
+        try:
+            return await judge(model, item, "L5-S1 extrusion.", seed=0, max_tokens=64)
+        finally:
+            await model.aclose()
+
+    judged = asyncio.run(go())
+    assert judged.scores is None and judged.error.startswith("judge request failed")
