@@ -113,7 +113,6 @@ class Progress:
     asked: int = 0
     judged: int = 0
     cached: int = 0
-    failures: int = 0
 
 
 class _Run:
@@ -207,7 +206,6 @@ class _Run:
             judgement, judged_before = await self.judgement(item, prediction["text"], judgements)
             cached = cached and judged_before
         self.progress.cached += cached
-        self.progress.failures += bool(prediction["error"] or (judgement or {}).get("error"))
         self.rows[item.id] = {"prediction": prediction, "judgement": judgement}
 
 
