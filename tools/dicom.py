@@ -13,7 +13,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from pydicom import dcmread
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+
+from tools.files import atomic_write
 
 DEFAULT_MAX_BYTES = 1 << 30
 #: Refuse headers claiming more than this many pixels per frame or in total (before decoding).
@@ -577,23 +578,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
             raise DicomError(args.path, "no DICOM series found")
         src = max(found, key=len)
     data = render_png(src, frame=args.frame, window=args.window, max_size=args.max_size)
-    _atomic_write(Path(args.out), data)
+    atomic_write(Path(args.out), data)
     return 0
-
-
-def _atomic_write(dst: Path, data: bytes) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users of the output
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _deid_bytes(f: DicomFile, uids: Any, keep: bool) -> tuple[bytes, list[str]]:
@@ -628,7 +614,7 @@ def _cmd_deid(src: str, dst: str, keep: bool) -> int:
     for a, b in pairs:
         try:
             data, notes = _deid_bytes(read(a), uids, keep)
-            _atomic_write(b, data)
+            atomic_write(b, data)
         except DicomError as exc:
             failed = True
             _err(f"{a}: {exc.reason}")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from tools.files import atomic_write
 
 from .extract import extract
 from .items import McqItem, ReportItem
@@ -237,18 +238,11 @@ def plot(results: Mapping[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def _atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_outputs(out: Path, results: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> None:
     """Write results.json, items.jsonl, report.md and dimensions.png into ``out``."""
-    _atomic(out / "results.json", json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    _atomic(
-        out / "items.jsonl",
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-    )
-    _atomic(out / "report.md", render_markdown(results))
+    results_json = json.dumps(results, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(out / "results.json", results_json.encode())
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    atomic_write(out / "items.jsonl", lines.encode())
+    atomic_write(out / "report.md", render_markdown(results).encode())
     plot(results, out / "dimensions.png")

@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from tools.files import atomic_write
 
 TASKS = ("mcq", "open_qa", "consultation", "report")
 
@@ -190,10 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             return _fail("interrupted; what was written is whole: rerun with --resume", 130)
         except (LLMError, LogError, SourceError, ValueError) as exc:
             return _fail(str(exc).splitlines()[0])
-        target = summary_path(args.out)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, target)
+        summary_json = json.dumps(summary, ensure_ascii=False, indent=2)
+        atomic_write(summary_path(args.out), summary_json.encode())
         if not args.quiet:
             _print_summary(summary)
     if args.export_sft:
