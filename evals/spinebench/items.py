@@ -7,7 +7,6 @@ the first bad one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -141,8 +140,3 @@ def load_dir(directory: Path) -> list[McqItem | ReportItem]:
             seen[item.id] = path
             items.append(item)
     return items
-
-
-def levels_of(items: Iterable[McqItem | ReportItem]) -> set[str]:
-    """All levels the items name."""
-    return {level for item in items for level in item.levels}

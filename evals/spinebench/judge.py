@@ -75,17 +75,16 @@ def judge_messages(item: ReportItem, candidate: str) -> list[Message]:
     return [system(prompts.JUDGE_SYSTEM), user(body)]
 
 
-async def judge(
-    model: ChatModel, item: ReportItem, candidate: str, *, seed: int, max_tokens: int
-) -> Judged:
-    """Grade ``candidate``; the model's own retries bound the attempts.
+async def judge(model: ChatModel, messages: list[Message], *, seed: int, max_tokens: int) -> Judged:
+    """Grade a report, ``messages`` being :func:`judge_messages` of it; the model's own retries
+    bound the attempts.
 
     A reply that never fits the schema (kept raw) or a refused request is returned as an error,
     not raised; only an unreachable endpoint raises.
     """
     params = GenerationParams(seed=seed, max_tokens=max_tokens)
     try:
-        value, raw = await model.structured_raw(judge_messages(item, candidate), Judgement, params)
+        value, raw = await model.structured_raw(messages, Judgement, params)
     except StructuredOutputError as exc:
         error = f"judge output broke the schema: {exc}"
         return Judged(raw=exc.raw, error=error, attempts=exc.attempts)

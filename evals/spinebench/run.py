@@ -92,13 +92,12 @@ def _key(*parts: str) -> str:
 class Cache:
     """The run directory's predictions and judgements, by key."""
 
-    out: Path
     predictions: dict[str, dict[str, Any]] = field(default_factory=dict)
     judgements: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, out: Path) -> Cache:
-        cache = cls(out)
+        cache = cls()
         for row in read_lines(out / PREDICTIONS):
             cache.predictions[row["key"]] = row
         for row in read_lines(out / JUDGEMENTS):
@@ -130,8 +129,8 @@ class _Run:
         self.progress = Progress()
         self.rows: dict[str, dict[str, Any]] = {}
 
-    def _usable(self, row: dict[str, Any] | None) -> bool:
-        return row is not None and not (self.config.retry_failed and row.get("error"))
+    def _usable(self, row: dict[str, Any]) -> bool:
+        return not (self.config.retry_failed and row.get("error"))
 
     async def prediction(
         self, item: McqItem | ReportItem, log: AppendLog
@@ -152,9 +151,7 @@ class _Run:
         text, error, usage = "", None, {}
         try:
             completion = await self.model.complete(messages, params)
-            text = completion.text
-            if completion.usage is not None:
-                usage = completion.usage.model_dump()
+            text, usage = completion.text, completion.usage.model_dump()
         except EndpointUnavailableError:
             raise
         except LLMError as exc:  # a request this item cannot make (e.g. too long): a miss
@@ -178,15 +175,15 @@ class _Run:
         self, item: ReportItem, candidate: str, log: AppendLog
     ) -> tuple[dict[str, Any], bool]:
         assert self.judge_model is not None and self.judge_id is not None
-        digest = messages_hash(judge_messages(item, candidate))
+        messages = judge_messages(item, candidate)
+        digest = messages_hash(messages)
         key = _key(item.id, digest, self.judge_id)
         row = self.cache.judgements.get(key)
         if row is not None and self._usable(row):
             return row, True
         judged: Judged = await judge(
             self.judge_model,
-            item,
-            candidate,
+            messages,
             seed=self.config.seed,
             max_tokens=self.config.judge_max_tokens,
         )

@@ -20,7 +20,7 @@ from PIL import Image
 from agents.llm import chat_model
 from evals.spinebench.__main__ import main
 from evals.spinebench.items import ReportItem
-from evals.spinebench.judge import Judgement, judge
+from evals.spinebench.judge import Judgement, judge, judge_messages
 from evals.spinebench.scoring import DIMENSIONS
 
 from .test_items import MCQ, REPORT, write
@@ -180,7 +180,8 @@ def test_a_judge_reply_that_breaks_the_schema_keeps_its_raw_text() -> None:
     async def go() -> object:
         model = chat_model("judge")
         try:
-            return await judge(model, item, "L5-S1 extrusion.", seed=0, max_tokens=12)
+            messages = judge_messages(item, "L5-S1 extrusion.")
+            return await judge(model, messages, seed=0, max_tokens=12)
         finally:
             await model.aclose()
 
@@ -203,7 +204,8 @@ def test_a_judge_request_longer_than_its_context_is_a_judge_failure_not_a_crash(
     async def go() -> object:
         model = chat_model("judge")
         try:
-            return await judge(model, item, "L5-S1 extrusion.", seed=0, max_tokens=64)
+            messages = judge_messages(item, "L5-S1 extrusion.")
+            return await judge(model, messages, seed=0, max_tokens=64)
         finally:
             await model.aclose()
 
