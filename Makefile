@@ -50,6 +50,7 @@ bench: install  ## the benchmarks (figures and ratios; not pass/fail)
 	$(BIN)/python -m benchmarks.client_overhead
 	$(BIN)/python -m benchmarks.cold_start
 	$(BIN)/python -m benchmarks.levels
+	$(BIN)/python -m benchmarks.triage
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.consult
 	$(BIN)/python -m benchmarks.synthesis

@@ -147,7 +147,7 @@ def compose(
     """Lead (red flags) + body + numbered sources + the educational notice."""
     parts = []
     if triage is not None and triage.level in prompts.TRIAGE_LEADS:
-        parts.append(prompts.TRIAGE_LEADS[triage.level][lang].format(reasons=triage.summary(lang)))
+        parts.append(prompts.TRIAGE_LEADS[triage.level][lang].format(reasons=triage.named(lang)))
     parts.append(body.strip())
     citations = _citations(body, evidence)
     if citations:

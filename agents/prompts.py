@@ -107,6 +107,14 @@ TRIAGE_LEADS = {
     },
 }
 
+TRIAGE_CHECK_SYSTEM = (
+    "You screen a patient's messages to a spine clinic for red flags. List only red flags that "
+    "the patient (or a carer speaking for the patient) reports as present now or as their own "
+    "history. Do not list symptoms that are denied, resolved, asked about, worried about or "
+    "belong to a relative. For each, give its code and quote the patient's exact words. "
+    "Codes:\n{codes}\nReturn an empty list when there is none."
+)
+
 EVIDENCE_FALLBACK = {
     "en": "What the sources say (quoted by the reviewer because the draft's claims were not "
     "supported by them):",

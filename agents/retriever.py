@@ -81,8 +81,8 @@ async def retrieve(state: Mapping[str, Any]) -> RetrieverUpdate:
     Returns:
         ``evidence`` (best first, each with its citation), the query used, and warnings.
     """
-    from knowledge.embedding import EmbeddingError
     from knowledge.store import StoreError
+    from tools.embedding import EmbeddingError
 
     query = build_query(state.get("messages") or [])
     if not query:

@@ -130,9 +130,9 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from knowledge.build import build
-    from knowledge.embedding import get_embedder
     from knowledge.retrieval import HybridRetriever
     from knowledge.store import Store
+    from tools.embedding import get_embedder
     from tools.settings import Settings
 
     queries = _queries(args.queries, args.seed)

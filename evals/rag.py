@@ -210,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args)
     from knowledge import get_retriever
-    from knowledge.embedding import EmbeddingError
     from knowledge.store import StoreError
+    from tools.embedding import EmbeddingError
     from tools.settings import Settings
 
     try:

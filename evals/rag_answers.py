@@ -172,11 +172,11 @@ def _finite(value: Any) -> float | None:
 
 
 def local_embeddings(settings: Settings) -> Any:
-    """Our MiniLM (knowledge.embedding, offline) as ragas embeddings: nothing is downloaded."""
+    """Our MiniLM (tools.embedding, offline) as ragas embeddings: nothing is downloaded."""
     from ragas.embeddings.base import BaseRagasEmbeddings
     from ragas.run_config import RunConfig
 
-    from knowledge.embedding import get_embedder
+    from tools.embedding import get_embedder
 
     embedder, batch = get_embedder(settings.embedding_model), settings.embedding_batch_size
 

@@ -33,7 +33,7 @@ from agents.llm import ChatModel
 from agents.localizer import Attachment, localize, user_texts
 from agents.retriever import retrieve
 from agents.reviewer import Review, RevisionRound, review, revise
-from agents.triage import triage
+from agents.triage import Screen
 from graphs.revisions import ClinicianEdit, save_clinician_edit
 from graphs.state import ConsultState
 from tools.settings import Settings, get_settings
@@ -56,9 +56,9 @@ def _timed(name: str, node: Node) -> Callable[[ConsultState], Awaitable[dict[str
     return run
 
 
-async def _start_turn(state: Mapping[str, Any]) -> dict[str, Any]:
+async def _start_turn(state: Mapping[str, Any], screen: Screen) -> dict[str, Any]:
     """Triage of every user turn so far; the turn counter and revision rounds start afresh."""
-    update = dict(await triage(state))
+    update = dict(await screen.node(state))
     update["turn"] = len(user_texts(state.get("messages") or []))
     update["rounds"] = 0
     return update
@@ -123,7 +123,8 @@ def build_graph(
     """The compiled consult graph for ``model`` (checkpointer: memory across turns)."""
     settings = settings or get_settings()
     graph: Any = StateGraph(ConsultState)  # its add_node overloads reject wrapped nodes
-    graph.add_node("triage", _timed("triage", _start_turn))
+    screen = Screen.from_settings(settings, model)
+    graph.add_node("triage", _timed("triage", partial(_start_turn, screen=screen)))
     graph.add_node("localize", _timed("localize", localize))
     graph.add_node("retrieve", _timed("retrieve", retrieve))
     generate_node = partial(generate, model=model, history_turns=settings.consult_history_turns)

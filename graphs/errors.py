@@ -10,9 +10,9 @@ def user_message(exc: BaseException) -> str | None:
     from agents.llm import LLMError
     from graphs.memory import CheckpointError
     from graphs.uploads import UploadError
-    from knowledge.embedding import EmbeddingError
     from knowledge.store import StoreError
     from tools.dicom import one_line
+    from tools.embedding import EmbeddingError
 
     if isinstance(exc, LLMError):
         return f"the model could not answer: {exc}"

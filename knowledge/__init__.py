@@ -27,7 +27,7 @@ def get_retriever(settings: Settings, *, progress: bool = True) -> HybridRetriev
 
     Raises:
         knowledge.store.StoreError: Chroma unreachable or built with another embedding model.
-        knowledge.embedding.EmbeddingError: the embedding model cannot be loaded offline.
+        tools.embedding.EmbeddingError: the embedding model cannot be loaded offline.
     """
     key = (
         settings.chroma_url or str(settings.home),
@@ -39,8 +39,8 @@ def get_retriever(settings: Settings, *, progress: bool = True) -> HybridRetriev
     with _lock:
         if key not in _retrievers:
             from knowledge.build import ensure_corpus
-            from knowledge.embedding import get_embedder
             from knowledge.retrieval import HybridRetriever
+            from tools.embedding import get_embedder
 
             store = ensure_corpus(settings, progress=progress)
             _retrievers[key] = HybridRetriever(

@@ -103,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from pydantic import ValidationError
 
-    from knowledge.embedding import EmbeddingError
     from knowledge.store import StoreError
+    from tools.embedding import EmbeddingError
     from tools.settings import Settings
 
     try:

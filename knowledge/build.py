@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from knowledge.chunking import CHUNKER_VERSION, Chunk, chunk_document
 from knowledge.documents import BUNDLED_CORPUS, SUFFIXES, Document, IngestError, load_document
-from knowledge.embedding import Embedder, get_embedder
 from knowledge.store import Store
+from tools.embedding import Embedder, get_embedder
 from tools.settings import Settings
 
 __all__ = [

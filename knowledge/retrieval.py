@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.embedding import Embedder
 from knowledge.store import Store
 from tools import levels as lv
+from tools.embedding import Embedder
 from tools.tokens import letter_counts, tokenize
 
 if TYPE_CHECKING:

@@ -157,6 +157,16 @@ class Settings(BaseSettings):
         description="earlier exchanges the generator sees (the checkpoint keeps all)",
     )
     upload_max_mb: float = Field(100.0, gt=0, description="largest upload or attachment accepted")
+    triage_similarity: bool = Field(
+        True,
+        description="the similarity net (MiniLM and exemplar sentences) may raise triage levels "
+        "beside the rules; false = rules only",
+    )
+    triage_model_check: bool = Field(
+        False,
+        description="with SPINE_LLM_BASE_URL set, the served model's structured red-flag check may "
+        "also raise triage levels (never the embedded model; never lowers)",
+    )
 
     # the Chainlit UI
     ui_password: SecretStr | None = Field(

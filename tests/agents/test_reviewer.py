@@ -9,6 +9,7 @@ import pytest
 from agents.answer import compose, final_edit
 from agents.retriever import Evidence
 from agents.reviewer import CRITERIA, Review, check, sections, sentences
+from agents.triage import assess
 
 L45 = Evidence(
     chunk_id="lumbar-disc#root",
@@ -127,7 +128,7 @@ def test_final_edit_removes_identifiers_and_doses() -> None:
 
 
 def test_compose_leads_with_the_emergency_and_ends_with_sources_and_notice() -> None:
-    triage = SimpleNamespace(level="emergency", summary=lambda lang="en": "bladder dysfunction")
+    triage = assess("I have lost control of my bladder.")
     answer, citations = compose(GOOD, triage=triage, evidence=[L45], lang="en")
     assert answer.startswith("**Act now")
     assert answer.index("Act now") < answer.index("For you:") < answer.index("**Sources**")

@@ -7,7 +7,9 @@ import time
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
-from agents.triage import LABELS, TRIAGE_VERSION, Triage, assess, triage
+from agents.triage import LABELS, TRIAGE_VERSION, Screen, Triage, assess
+
+triage = Screen().node  # the rule layer alone: the nets are tested in test_triage_layers.py
 
 # (text, expected level, codes that must be among the reasons)
 DETECTED = [
@@ -20,13 +22,13 @@ DETECTED = [
     ("I've wet myself twice today without noticing.", "emergency", {"sphincter_dysfunction"}),
     ("I'm not feeling the need to urinate at all.", "emergency", {"sphincter_dysfunction"}),
     ("Since Monday I've lost control of my bowels.", "emergency", {"sphincter_dysfunction"}),
-    ("Pain shooting down both of my legs.", "urgent", {"bilateral_sciatica"}),
-    ("My sciatica keeps alternating between sides.", "urgent", {"bilateral_sciatica"}),
+    ("Pain shooting down both of my legs.", "emergency", {"bilateral_sciatica"}),
+    ("My sciatica keeps alternating between sides.", "emergency", {"bilateral_sciatica"}),
     ("鞍区麻木两天。", "emergency", {"saddle_anaesthesia"}),
     ("擦屁股的时候没有感觉。", "emergency", {"saddle_anaesthesia"}),
     ("昨天开始解不出小便。", "emergency", {"sphincter_dysfunction"}),
     ("大小便失禁。", "emergency", {"sphincter_dysfunction"}),
-    ("双下肢放射痛，两条腿都麻。", "urgent", {"bilateral_sciatica"}),
+    ("双下肢放射痛，两条腿都麻。", "emergency", {"bilateral_sciatica"}),
     # neurological deficit
     ("My left leg is getting weaker every day.", "emergency", {"progressive_deficit"}),
     ("Suddenly I couldn't stand up this morning.", "emergency", {"progressive_deficit"}),
@@ -219,7 +221,7 @@ def test_result_carries_the_rule_version_and_serialises() -> None:
 
 
 def test_every_code_has_both_labels() -> None:
-    assert len(LABELS) == 14
+    assert len(LABELS) == 19
     assert all(set(labels) == {"en", "zh"} and all(labels.values()) for labels in LABELS.values())
 
 

@@ -1,7 +1,14 @@
-"""Triage against vignettes written from the rule table by someone who never saw the rules' code.
+"""Triage against labelled vignette sets written by helpers who never saw the rules' code.
 
-Every vignette must come out at its expected level with its must-detect red flags; the
-first-run figures (before any fix) are in the README.
+- ``triage_vignettes.jsonl`` (84, rules v2): written from the rule table;
+- ``triage_vignettes_v3_dev.jsonl`` (230, rules v3): written blind from the clinical policy, run
+  once as it came (figures in the README), then tuned to: a development set;
+- ``triage_vignettes_v3_holdout.jsonl`` (177): held out while rules v3 were written, run once at
+  the end; its figures are floors here, not goals met by tuning.
+
+The rule layer must get every vignette of the first two sets right (level and must-find flags);
+the layers the consult graph runs must meet the goals on the development set and keep the
+hold-out figures measured (README).
 """
 
 from __future__ import annotations
@@ -12,25 +19,52 @@ from typing import Any
 
 import pytest
 
-from agents.triage import assess
+from agents.triage import Screen, assess
+from evals.triage import load as load_set
+from evals.triage import score
 
-VIGNETTES = Path(__file__).parent / "data" / "triage_vignettes.jsonl"
+DATA = Path(__file__).parent / "data"
+EXACT = ["triage_vignettes.jsonl", "triage_vignettes_v3_dev.jsonl"]
 
 
-def load() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in VIGNETTES.read_text("utf-8").splitlines() if line]
+def load(name: str = "triage_vignettes.jsonl") -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line]
 
 
-def test_the_set_is_big_enough_and_bilingual() -> None:
-    items = load()
+@pytest.mark.parametrize("name", EXACT + ["triage_vignettes_v3_holdout.jsonl"])
+def test_the_set_is_big_enough_and_bilingual(name: str) -> None:
+    items = load(name)
     langs = {lang: sum(i["lang"] == lang for i in items) for lang in ("en", "zh")}
     levels = {lvl: sum(i["expected"] == lvl for i in items) for lvl in ("emergency", "urgent")}
     assert len(items) >= 40 and min(langs.values()) >= 20 and min(levels.values()) >= 10
+    assert len({i["id"] for i in items}) == len(items)
 
 
-@pytest.mark.parametrize("item", load(), ids=lambda i: i["id"])
+@pytest.mark.parametrize("item", [i for name in EXACT for i in load(name)], ids=lambda i: i["id"])
 def test_vignette(item: dict[str, Any]) -> None:
     result = assess(item["text"])
     found = {r.code for r in result.reasons}
     assert result.level == item["expected"], f"{item['why']} | found {sorted(found)}"
     assert set(item["codes"]) <= found, f"missing {sorted(set(item['codes']) - found)}"
+
+
+@pytest.fixture(scope="module")
+def screen() -> Screen:
+    from tools.settings import Settings
+
+    return Screen.from_settings(Settings())
+
+
+def test_all_layers_meet_the_goals_on_the_development_set(screen: Screen) -> None:
+    scores = score(load_set(DATA / "triage_vignettes_v3_dev.jsonl"), screen.assess)
+    assert scores.emergency_sensitivity is not None and scores.emergency_sensitivity >= 0.98
+    assert scores.any_flag_sensitivity is not None and scores.any_flag_sensitivity >= 0.95
+    assert scores.routine_specificity is not None and scores.routine_specificity >= 0.90
+
+
+def test_all_layers_keep_the_hold_out_figures(screen: Screen) -> None:
+    """First run on the held-out set (README): 0.885 / 0.914 / 0.917; regressions fail here."""
+    scores = score(load_set(DATA / "triage_vignettes_v3_holdout.jsonl"), screen.assess)
+    assert scores.emergency_sensitivity is not None and scores.emergency_sensitivity >= 0.88
+    assert scores.any_flag_sensitivity is not None and scores.any_flag_sensitivity >= 0.91
+    assert scores.routine_specificity is not None and scores.routine_specificity >= 0.90

@@ -118,7 +118,7 @@ def test_embedding_model_mismatch_is_a_clear_error(
 
 
 def test_unknown_embedding_model_is_a_clear_error(tmp_path: Path) -> None:
-    from knowledge.embedding import Embedder, EmbeddingError
+    from tools.embedding import Embedder, EmbeddingError
 
     with pytest.raises(EmbeddingError, match="cannot be loaded offline"):
         Embedder(str(tmp_path / "no-model")).embed(["x"])

@@ -73,7 +73,7 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 def test_build_and_search_through_a_chroma_server(
     chroma_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from knowledge.embedding import get_embedder
+    from tools.embedding import get_embedder
 
     monkeypatch.setenv("SPINE_CHROMA_URL", chroma_url)
     settings = Settings()

@@ -1,4 +1,4 @@
-"""Deterministic red-flag triage of a spine consultation (English and Simplified Chinese).
+"""The rule layer of triage: red flags found by regular expressions kept as data (English, Chinese).
 
 ``assess`` finds red flags (cauda equina, neurological deficit, infection, malignancy, trauma,
 myelopathy) with regular expressions kept as data tables, drops the mentions that are negated,
@@ -10,63 +10,20 @@ well under a millisecond for a long message.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from agents.triage.models import Triage, decide, flag
+from agents.triage.rules import FRAGMENTS as _FRAGMENTS
+from agents.triage.rules import RULES as _RULES
 
-from agents.localizer import user_texts
-from agents.triage_rules import FRAGMENTS as _FRAGMENTS
-from agents.triage_rules import RULES as _RULES
-
-__all__ = ["LABELS", "TRIAGE_VERSION", "RedFlag", "Triage", "TriageLevel", "assess", "triage"]
-
-TriageLevel = Literal["emergency", "urgent", "routine"]
-TRIAGE_VERSION = "2"
-_RANK = {"routine": 0, "urgent": 1, "emergency": 2}
-
-# code: category, level alone, English label, Chinese label
-_CODES: dict[str, tuple[str, TriageLevel, str, str]] = {
-    "saddle_anaesthesia": ("cauda_equina", "emergency", "saddle anaesthesia", "鞍区麻木"),
-    "sphincter_dysfunction": ("cauda_equina", "emergency", "bladder or bowel dysfunction",
-                              "大小便功能障碍"),
-    "bilateral_sciatica": ("cauda_equina", "urgent", "bilateral sciatica", "双侧坐骨神经痛"),
-    "progressive_deficit": ("neurological_deficit", "emergency", "progressive neurological deficit",
-                            "进行性神经功能障碍"),
-    "motor_deficit": ("neurological_deficit", "urgent", "limb weakness", "肢体无力"),
-    "fever": ("infection", "urgent", "fever", "发热"),
-    "iv_drug_use": ("infection", "urgent", "injecting drug use", "静脉吸毒"),
-    "immunosuppression": ("infection", "urgent", "immunosuppression", "免疫抑制"),
-    "cancer_history": ("malignancy", "urgent", "history of cancer", "肿瘤病史"),
-    "weight_loss": ("malignancy", "urgent", "unexplained weight loss", "不明原因体重下降"),
-    "night_pain": ("malignancy", "urgent", "night or rest pain", "夜间痛或静息痛"),
-    "major_trauma": ("trauma", "urgent", "major trauma", "严重外伤"),
-    "minor_trauma_fragility": ("trauma", "urgent", "minor trauma with fragile bones",
-                               "骨质脆弱者轻微外伤"),
-    "myelopathy": ("myelopathy", "urgent", "signs of myelopathy", "脊髓病表现"),
-}  # fmt: skip
-LABELS: dict[str, dict[str, str]] = {c: {"en": v[2], "zh": v[3]} for c, v in _CODES.items()}
-_LEVEL_ZH = {"emergency": "急诊", "urgent": "尽快就诊", "routine": "常规"}
-
-# A flag of the first group with one of the second is an emergency, and every flag involved is
-# raised so the reasons say why: epidural abscess, metastatic cord compression, cord injury,
-# cauda equina.
-_DEFICIT = frozenset({"motor_deficit", "progressive_deficit"})
-_COMBINATIONS = (
-    (frozenset({"fever", "iv_drug_use", "immunosuppression"}), _DEFICIT),
-    (frozenset({"cancer_history"}), _DEFICIT | {"myelopathy"}),
-    (frozenset({"major_trauma"}), _DEFICIT | {"myelopathy", "saddle_anaesthesia",
-                                              "sphincter_dysfunction"}),
-    (frozenset({"bilateral_sciatica"}), frozenset({"sphincter_dysfunction", "saddle_anaesthesia"})),
-)  # fmt: skip
-
+__all__ = ["asserts_present", "assess", "clause_spans", "is_hypothetical"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _GAP_EN = (  # a few words, checked at word starts only, which keeps the scan cheap
-    r"[^\s,.;!?]*(?:[ \t]+(?!(?:but|however|not|no|never|without|except|although|though|nor)"
-    r"(?![a-z]))[^\s,.;!?]+){0,6}?[ \t]+"
+    r"[^\s,.;!?]*(?:[ \t]+(?!(?:but|however|not|no|never|without|except|although|though|nor|"
+    r"(?:don|doesn|didn|won|isn|aren|wasn|weren|haven|hasn|hadn|couldn|wouldn)\x27?t)(?![a-z]))"
+    r"[^\s,.;!?]+){0,6}?[ \t]+"
 )
-_GAP_STRICT = _GAP_EN.replace("nor)", "nor|pain\\w*|ach\\w*|hurt\\w*)")  # "‥": not past pain
+_GAP_STRICT = _GAP_EN.replace("nor|", "nor|pain\\w*|ach\\w*|hurt\\w*|")  # "‥": not past pain
 _GAP_ZH = r"(?:(?![没无不未否但])[^,.;!?\n]){0,8}?"
 _WORD = r"(?<![a-z])"
 
@@ -140,9 +97,10 @@ _BOUND = _compile(rf"""
 """)
 _NEG = _compile(r"""
 (?<![a-z])(?:no|not|never|without|den(?:y|ies|ied|ying)|negative for|free (?:of|from))(?![a-z])
-(?<![a-z])(?:absence of|none|neither|nor|ruled out|rules out|excluded)(?![a-z])
+(?<![a-z])(?:absence of|none|neither|nor|ruled out|rules out|excluded|nobody|no one|
+    none of)(?![a-z])
 (?<![a-z])(?:don|doesn|didn|haven|hasn|hadn|isn|aren|wasn|weren)'t(?![a-z])
-没有|没|否认|未见|未|并无|无(?!力|法|缘|故|论|聊|奈|意)|不(?=[发麻疼痛烧]|伴|存在|是|曾)
+没有|没|否认|未见|未|并无|无(?!力|法|缘|故|论|聊|奈|意)|不(?=[发麻疼痛烧]|伴|存在|是|曾|会)
 """)
 _PSEUDO = _compile(r"""
 (?<![a-z])(?:no longer|not only|not just|no (?:relief|improvement|better|matter|doubt|position))
@@ -152,7 +110,7 @@ _PSEUDO = _compile(r"""
 (?<![a-z])(?:doesn't|don't|didn't|won't|hasn't|haven't) (?:help|go away|ease|improve|settle)\w*
 (?<![a-z])(?:doesn't|don't|didn't|won't|hasn't|haven't) (?:stop|let up|get better|know why|tried)
 (?<![a-z])without (?:any )?(?:reason|cause|trying|dieting|meaning)
-无(?:明显)?(?:诱因|原因)|没有?(?:明显)?(?:诱因|原因)|无缘无故|没有?(?:好转|缓解|改善|减轻)
+没有?(?:刻意)?(?:减肥|节食|锻炼|运动)|无(?:明显)?(?:诱因|原因)|没有?(?:明显)?(?:诱因|原因)|无缘无故|没有?(?:好转|缓解|改善|减轻)
 不(?:见)?(?:好转|缓解|减轻)|无(?:好转|缓解|改善)|无法缓解|没多久
 """)
 _HYP = _compile(r"""
@@ -163,11 +121,17 @@ _HYP = _compile(r"""
 (?<![a-z])(?:might|may|could|will|would) (?:get|develop|cause|lead to|end up|become|happen)
 (?<![a-z])(?:worried|scared|afraid|frightened|terrified|concerned|fear\w*|anxious) (?:about |
     of )?(?:getting|developing|becoming|ending up|going to)
+(?<![a-z])(?:worried|scared|afraid|frightened|terrified|concerned|anxious|
+    fear\w*) (?:that )?(?:i'll|i will|i'd|i might|i may|i could|it'll|it might|it could|this will|
+    this might)(?![a-z])
 (?<![a-z])(?:worried|scared|afraid|frightened|terrified) (?:that )?(?:it|
     this)(?:'s| is| could| might| may| will)
 (?<![a-z])(?:risk of|chances? of|(?:watch|look) (?:out )?for|warning signs?|red flags?|rule out)
+(?<![a-z])(?:friend|doctor|gp|physio|someone|people|they|internet|google|article|website|
+    nurse)s? (?:said|says|told me|tells me|reckons?|mentioned) (?:that )?
+(?<![a-z])(?:a|the) (?:bad|warning|danger|worrying) sign
 (?<![a-z])(?:how (?:do|would|will|can) i (?:know|tell)|what are the (?:signs|symptoms))
-如果|万一|假如|假设|要是|若是|倘若|会不会|是否|会否|可能会|担心(?:会|是|出现|得)|害怕(?:会|是|出现)
+如果|万一|假如|假设|要是|若是|倘若|会不会|是否|会否|可能会|担心(?:会|是|出现|得)|害怕(?:会|是|出现)|(?:朋友|医生|别人|人家|网上|他们|书上)(?:说|讲)|不好的信号
 怕(?:会|是|出现)|以防|预防|警惕|注意(?:观察|有无)|有没有可能|是不是|以后会|将来
 """)
 _QUESTION = _compile(r"""
@@ -179,6 +143,7 @@ _ASSERTS = _compile(r"""
 (?<![a-z])i (?:have|am|can't|cannot|keep|lost|noticed|started|now|still)(?![a-z])
 为什么|怎么会|我(?:已经|现在|最近|一直|出现了?|有)
 """)
+_ZH_STOPS = re.compile(r"[，、；：]")
 _MY = re.compile(r"(?<![a-z])my(?![a-z])")
 # A mention that starts with its own negative ("can't feel", "无法行走") is not negated again.
 _SELF_NEG = _compile(r"""
@@ -204,13 +169,96 @@ _KIN = _compile(r"""
 (?P<kin_zh2>兄弟|姐妹|儿子|女儿|丈夫|妻子|老公|老婆|爱人|亲戚|家人|家里人|家族|舅舅|叔叔|阿姨|姑姑)
 我(?!妈|爸|母|父|家|奶|爷|外|姥|哥|姐|弟|妹|儿|女|老|丈|妻|爱|亲|舅|叔|阿|姑)|本人|自己
 """)
+# Time: a symptom followed in its sentence by words saying it went away is past ("I had a fever
+# last week but it's gone"); one whose clause says it is long-standing or explained by something
+# else is not new ("groin numbness since my hernia repair two years ago"). Histories (cancer,
+# trauma, drugs, infections) stay flags however old or cured.
+_RESOLVED = _compile(r"""
+(?<![a-z])(?:all |completely |fully |totally |since |now )?(?:gone(?: away| now)?(?! ?[a-z])|
+    went away|resolved|
+    recovered|cleared(?: up)?|settled(?: down)?|disappeared|went back to normal|back to normal|
+    normal again|better now|fine now|ok now|okay now|sorted(?: out)?|got better|subsided|wore off|
+    worn off)(?![a-z])
+已(?:经)?(?:好了|好转|消失|退|恢复|缓解|没事|正常)|(?<![没不未])好了|退了|消失了|恢复(?:了|正常)|没事了|痊愈|治好了
+""")
+_UNRESOLVED = _compile(r"""
+(?<![a-z])(?:not|never|hasn't|haven't|isn't|aren't|didn't|hasn|haven|yet to|still not|nowhere near|
+    not yet)(?![a-z])
+(?<![a-z])(?:again|came back|come back|coming back|returned|back again|recurr\w*|worse)(?![a-z])
+没|未|不|又|再次|复发|反复|加重
+""")
+_LAST_CLAUSE = re.compile(r"[,;:，；]|(?<![a-z])(?:but|and|though|although|whereas)(?![a-z])")
+_OTHER_SUBJECT = re.compile(
+    r"\s*(?:(?:the|my|his|her|your|our) (?!(?:fever|temperature|numbness|tingling|weakness|"
+    r"symptoms?|feeling|sensation)\b)[a-z]+|[^\x00-\u2fff]*?[\u3400-\u9fff]*?(?:腰|腿|背|颈|脖子|"
+    r"伤口|疼痛|痛|疼))"
+)
+_SYMPTOMS = frozenset({
+    "saddle_anaesthesia", "sphincter_dysfunction", "sexual_dysfunction", "bilateral_sciatica",
+    "progressive_deficit", "sensory_level", "motor_deficit", "fever", "night_pain", "myelopathy",
+    "weight_loss", "_arm_paraesthesia",
+})  # fmt: skip
+_CHRONIC = _compile(r"""
+(?<![a-z])for (?:many |several |a few |the (?:last|past) (?:few |\d+ |many )?|over |more than |
+    about |nearly |almost |around )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|fifteen|
+    twenty|many|several|a few|some|a couple of)? ?(?:years|decades)(?![a-z])
+(?<![a-z])for (?:a |over a |more than a )?(?:year|decade|long time|ages|
+    as long as i (?:can )?remember)(?![a-z])
+(?<![a-z])(?:years|decades) (?:ago|now|back)(?![a-z])|(?<![a-z])(?:long[- ]?standing|lifelong|
+    always (?:had|been))(?![a-z])
+(?<![a-z])(?:since|after|from|due to|because of|caused by|following) (?:my |the |a |an |his |
+    her )?(?:hernia|prostate|stroke|polio|childbirth|giving birth|having (?:my |the )?(?:baby|kids|
+    children)|pregnan\w*|c-?section|hysterectomy|vasectomy|radiotherapy|radiation|diabet\w*|ms|
+    multiple sclerosis|bph|i was (?:a )?(?:child|kid|teenager|young|born))
+(?:\d+|[一二两三四五六七八九十几多]+)(?:多)?年(?:前|以前|了|来|多)|多年|好几年|很多年|一直(?:都)?有|从小|生孩子|产后|疝(?:气)?|老毛病|糖尿病(?:引起|
+    导致|多年)
+""")
+_NEVER = re.compile("(?!)")
+_STEROID = re.compile(r"steroid|pred|cortison|dexameth|hydrocort|激素|泼尼松|强的松|地塞米松")
+_CAUSE = re.compile(r"(?:since|because|after|from|following)(?![a-z])")
+_CHRONIC_CODES = frozenset({
+    "saddle_anaesthesia", "sphincter_dysfunction", "sexual_dysfunction", "bilateral_sciatica",
+    "sensory_level", "motor_deficit", "infection_risk", "_neck_injury", "_arm_paraesthesia",
+})  # fmt: skip
+# Tiredness all over is not a weak limb (浑身没力气, "weak and tired all over").
+_FATIGUE = _compile(r"""
+(?<![a-z])(?:tired\w*|fatigu\w*|exhaust\w*|no energy|lack of energy|low energy|letharg\w*|worn out|
+    wiped out|drained|run down|knackered|shattered|all over|whole body|generally|flu\w*|sleepy|
+    anaemi\w*|anemi\w*)(?![a-z])
+浑身|全身|整个人|精神|乏力|疲劳|疲惫|疲倦|累|没精神|困|虚
+""")
+# A worry or a check is not a diagnosis ("I'm worried it's cancer", 怀疑是肿瘤).
+_WORRY = _compile(r"""
+(?<![a-z])(?:read|heard|online|googl\w*|can be|can cause|worr\w*|scared|afraid|frightened|terrified|
+    concern\w*|anxious|fear\w*|paranoid|nervous|
+    panick\w*|wonder\w*|suspect\w*|rule out|ruled out|screen\w*|tests? for|test\w* me for|
+    scan\w* for|check\w* (?:me )?for|look\w* for|exclude|possibility of|possible|chance of|could be|
+    might be|may be)(?![a-z])
+担心|害怕|怕|怀疑|排除|筛查|检查(?:一下)?(?:有没有|是不是)|想知道|焦虑|恐惧|可能是|会不会是
+""")
+_WORRY_CODES = frozenset({"cancer_history", "myelopathy", "infection_risk", "immunosuppression"})
+_OWNED = re.compile(r"(?<![a-z])my(?![a-z])|我的|我得过|我有")
+_KIN_CODES = frozenset(
+    {"cancer_history", "_fragility", "immunosuppression", "iv_drug_use", "infection_risk"}
+)
+# A carer describing the patient ("my dad's back is worse, he's on methotrexate"): the relative
+# named with the spine problem is the patient, and their history counts.
+_KIN_PATIENT = re.compile(
+    r"(?<![a-z])(?:his|her|their|(?:mum|mom|mother|dad|father|husband|wife|son|daughter|partner|"
+    r"nan|gran\w*|brother|sister)'?s)(?: \w+)? (?:back|neck|spine|legs?|sciatica)(?![a-z])|"
+    r"[他她](?:的)?(?:腰|背|颈|腿)|(?:爸|妈|父亲|母亲|丈夫|妻子|老公|老婆|儿子|女儿|爷爷|奶奶|外公|外婆)"
+    r"(?:的)?(?:腰|背|颈|腿)"
+)
 _KIN_ANY = re.compile(r"runs in (?:the|my|our) family|family history|hereditary|家族史|遗传")
 # An age is a number with "years old" / "岁" after it, or "I'm" / "aged" / "in my" before it.
 _AGE = re.compile(r"(?<!\d)(?:\d{2,3}|[七八九]十)(?!\d|\.\d)")
 _AGE_AFTER = re.compile(
     r"\s*(?:-?\s*(?:years?|yrs?|y)[- ]?old|yo(?![a-z])|y/o|s(?![a-z])|多?周?岁)"
 )
-_AGE_BEFORE = re.compile(r"(?:i'?m|i am|aged?|age:?|(?:patient|he|she) is|in (?:my|her|his))\s*$")
+_AGE_BEFORE = re.compile(
+    r"(?:i'?m|i am|aged?|age:?|at|(?:patient|he|she) is|in (?:my|her|his)|(?:mum|mom|mother|dad|"
+    r"father|husband|wife|nan|gran\w*|grandad|grandpa|grandma)(?:'s| is))\s*$"
+)
 _AGE_UNIT = re.compile(r"\s*(?:kg|kilo|lb|cm|mm|%|days?|weeks?|months?|years? ago|times)")
 _STARTERS = frozenset(
     "i i'm im i've ive my it it's its he she they we this that there now then also so the since "
@@ -223,35 +271,6 @@ _VERBS = frozenset(
 )
 
 
-class RedFlag(BaseModel):
-    """One red flag found in the text."""
-
-    code: str = Field(description="red-flag code, a key of LABELS")
-    category: str = Field(description="cauda_equina, neurological_deficit, infection, ...")
-    level: TriageLevel = Field(description="level this flag implies, combinations included")
-    evidence: str = Field(description="the words that triggered it, as written")
-    start: int = Field(description="character offset of the evidence in the assessed text")
-    end: int = Field(description="end offset of the evidence in the assessed text")
-
-
-class Triage(BaseModel):
-    """The triage of a text: overall level and the red flags behind it."""
-
-    level: TriageLevel = Field(description="highest level among the reasons; routine if none")
-    reasons: list[RedFlag] = Field(
-        default_factory=list, description="red flags, emergency first, then by position"
-    )
-    version: str = Field(TRIAGE_VERSION, description="rule-set version (TRIAGE_VERSION)")
-
-    def summary(self, lang: str = "en") -> str:
-        """One line: the level and the reasons' labels, in English or Chinese ("zh...")."""
-        key = "zh" if lang.lower().startswith("zh") else "en"
-        labels = list(dict.fromkeys(LABELS[r.code][key] for r in self.reasons))
-        if key == "zh":
-            return f"{_LEVEL_ZH[self.level]}：" + ("；".join(labels) or "未发现红旗征")
-        return f"{self.level}: " + ("; ".join(labels) or "no red flags")
-
-
 class _Context:
     """Clause boundaries and the spans where mentions are negated, hypothetical or asked about.
 
@@ -261,6 +280,7 @@ class _Context:
 
     def __init__(self, text: str, triggers: list[tuple[int, int]]) -> None:
         self.text = text
+        self.triggers = triggers
         self.hard = [m.start() for m in _HARD.finditer(text)]
         covered = bytearray(len(text) + 1)  # a cue inside a mention or a pseudo-negation is none
         for s, e in triggers:
@@ -316,6 +336,26 @@ class _Context:
         words = re.findall(r"[a-z']+", chunk)
         return 0 < len(words) <= 6 and words[0] not in _STARTERS and not _VERBS.intersection(words)
 
+    def _reason_end(self, clause: tuple[int, int]) -> int:
+        """The clause's end, or the next one's when that gives its cause ("since my hernia...")."""
+        if _CAUSE.match(self.text, clause[1]) and clause[1] < len(self.text):
+            return self.clause(clause[1] + 1)[1]
+        return clause[1]
+
+    def _resolved(self, start: int, end: int, stop: int) -> bool:
+        """Whether words after a mention, in its sentence, say that it has gone."""
+        cue = _RESOLVED.search(self.text, end, stop)
+        if cue is None:
+            return False
+        if any(end <= s < cue.start() for s, _ in self.triggers if s != start):
+            return False  # the cue is about a later mention
+        between = _LAST_CLAUSE.split(self.text[end : cue.start()])
+        if len(between) > 1 and _OTHER_SUBJECT.match(between[-1]):
+            return False  # "a fever for days, but the back pain is better now"
+        near = self.text[max(end, cue.start() - 14) : cue.start()]
+        after = self.text[cue.end() : min(stop, cue.end() + 24)]
+        return not (_UNRESOLVED.search(near) or _UNRESOLVED.search(after))
+
     def accepts(self, code: str, start: int, end: int, unless: re.Pattern[str]) -> bool:
         """Whether a mention is the patient's own, present, affirmed symptom or history."""
         text = self.text
@@ -334,7 +374,20 @@ class _Context:
             return False
         if unless.search(text, *sentence):
             return False
-        if code in ("cancer_history", "_fragility"):  # the patient's history, not a relative's
+        clause = self.clause(start)
+        if code in _CHRONIC_CODES and _CHRONIC.search(text, clause[0], self._reason_end(clause)):
+            return False
+        if code in _SYMPTOMS and self._resolved(start, end, sentence[1]):
+            return False
+        if code == "motor_deficit" and _FATIGUE.search(text, clause[0], max(clause[1], end)):
+            return False
+        if (
+            code in _WORRY_CODES
+            and _WORRY.search(text, clause[0], start)
+            and not _OWNED.search(text, max(clause[0], start - 4), end)
+        ):
+            return False
+        if code in _KIN_CODES and not _KIN_PATIENT.search(text):  # not a relative's history
             if _KIN_ANY.search(text, *sentence):
                 return False
             if code == "_fragility":  # "my mum, 78, has osteoporosis and fell": she is the patient
@@ -386,30 +439,105 @@ def assess(text: str) -> Triage:
         if code not in found and context.accepts(code, start, end, unless):
             found[code] = (start, end)
     minor = found.pop("_minor_trauma", None)
-    fragile = found.pop("_fragility", None) or (minor and _age_70_plus(norm))
+    steroid = found.get("immunosuppression")
+    fragile = (
+        found.pop("_fragility", None)
+        or (minor and _age_70_plus(norm))
+        or (steroid and _STEROID.search(norm, *steroid))  # long-term steroids thin the bones
+    )
     major = found.get("major_trauma")
     if minor and fragile and not (major and major[0] < minor[1] and minor[0] < major[1]):
         found["minor_trauma_fragility"] = minor
-    levels: dict[str, TriageLevel] = {code: _CODES[code][1] for code in found}
-    for first, second in _COMBINATIONS:
-        if first & found.keys() and second & found.keys():
-            levels.update((code, "emergency") for code in (first | second) & found.keys())
-    reasons = [
-        RedFlag(code=c, category=_CODES[c][0], level=levels[c], evidence=text[s:e], start=s, end=e)
-        for c, (s, e) in found.items()
-    ]
-    reasons.sort(key=lambda r: (-_RANK[r.level], r.start, r.end))
-    level: TriageLevel = max((r.level for r in reasons), key=_RANK.__getitem__, default="routine")
-    return Triage(level=level, reasons=reasons)
+    neck = found.pop("_neck_injury", None) or major
+    arm = found.pop("_arm_paraesthesia", None)
+    if neck and arm:  # Canadian C-spine rule: paraesthesia in the extremities after neck injury
+        found["neck_injury_paraesthesia"] = arm
+    return decide(flag(code, text, s, e) for code, (s, e) in found.items())
 
 
-async def triage(state: Mapping[str, Any]) -> dict[str, Any]:
-    """Assess every user turn so far (a red flag said earlier still counts).
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of ``text`` (sentence ends, commas, "but", "and I..."), stripped, in order."""
+    norm = text.translate(_FOLD)
+    cuts = sorted(
+        {0, len(norm)}
+        | {p for m in _HARD.finditer(norm) for p in (m.start(), m.end())}
+        | {p for m in _BOUND.finditer(norm) for p in (m.start(), m.end())}
+        | {p for m in _ZH_STOPS.finditer(norm) for p in (m.start(), m.end())}
+    )
+    spans = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = norm[a:b]
+        if piece.strip() and not _HARD.fullmatch(piece) and not _BOUND.fullmatch(piece.strip()):
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((a + lead, a + len(piece.rstrip())))
+    return spans
 
-    Args:
-        state: graph state with ``messages`` (LangChain messages or role/content dicts).
 
-    Returns:
-        ``{"triage": Triage}`` for the user turns joined with newlines (offsets refer to that).
+def is_hypothetical(text: str, start: int, end: int) -> bool:
+    """Whether the clause ``text[start:end]`` is a hypothetical or a question about a symptom."""
+    norm = text.translate(_FOLD)
+    if _HYP.search(norm, start, end):
+        return True
+    tail = norm[end : end + 2].lstrip()
+    asked = tail.startswith(("?", "？")) or bool(_QUESTION.search(norm, start, end))
+    return asked and not _ASSERTS.search(norm, start, end)
+
+
+# A clause that denies a symptom ("no trouble peeing", 没有麻木) — as opposed to a symptom that is
+# itself a loss ("no feeling down below", 没有尿意) — for the layers that do not know which words
+# carry the flag.
+_DENIAL = _compile(r"""
+(?<![a-z])(?:no|not|never|without|den(?:y|ies|ied)|negative for|free (?:of|from)|none|nil|nor|
+    neither)(?: \w+){0,2} (?:any |all )?(?:trouble|problems?|issues?|difficult\w*|numb\w*|tingl\w*|
+    weak\w*|fever\w*|temperature|incontinen\w*|leak\w*|accidents?|changes?|symptoms?|red flags?|
+    concerns?|signs?|history|loss|chills|sweats|injur\w*|trauma|falls?|cancer|tumou?rs?|pain|issue|
+    weight|steroids?|drugs?|chemo\w*|infections?|surgery|operations?|diabet\w*|sciatica)(?![a-z])
+(?<![a-z])(?:don't|doesn't|didn't|haven't|hasn't|hadn't|isn't|aren't|wasn't|
+    weren't)(?: \w+){0,3} (?:any |a )?(?:trouble|problems?|issues?|difficult\w*|numb\w*|tingl\w*|
+    weak\w*|fever\w*|temperature|incontinen\w*|leak\w*|accidents?|symptoms?|cancer|pain|weight|
+    steroids?|drugs?|chemo\w*|infections?|falls?|wake\w*)(?![a-z])
+(?<![a-z])(?:is|are|was|were|'s|feels?|seems?|all|everything|both)(?: \w+){0,2} (?:normal|normally|
+    fine|ok|okay|unaffected|intact|good)(?![a-z])
+(?<![a-z])(?:i'm|i am|i'?ve) not (?:on|taking|had|been)(?![a-z])|(?<![a-z])only (?:in|on) (?:one|
+    the (?:left|right))(?![a-z])
+(?:没有|没|无|否认|未见|未|不)(?:任何|什么|明显)?(?:[^,.;!?\n，。]{0,4}?)(?:麻|无力|发热|发烧|失禁|问题|异常|症状|困难|不适|外伤|受伤|肿瘤|癌|疼|
+    痛)
+(?:正常|没问题|没事|挺好|很好|都好|良好)
+""")
+
+
+_UNLESS: dict[str, list[re.Pattern[str]]] = {}
+for _code, _en, _zh, _unless in _COMPILED:
+    if _unless.pattern != "(?!)":
+        _UNLESS.setdefault(_code, []).append(_unless)
+_HISTORIES = frozenset({
+    "cancer_history", "immunosuppression", "iv_drug_use", "infection_risk",
+    "minor_trauma_fragility", "weight_loss",
+})  # fmt: skip
+
+
+def asserts_present(text: str, start: int, end: int, code: str) -> bool:
+    """Whether a clause can assert ``code`` as a present red flag of the patient's own.
+
+    False for a clause that is hypothetical or asked about, denies a symptom or is a worry, says
+    a symptom went away, or says a symptom is long-standing or explained; the layers that match
+    whole clauses use it in place of the rules' per-mention checks.
     """
-    return {"triage": assess("\n".join(user_texts(state.get("messages") or [])))}
+    norm = text.translate(_FOLD)
+    if is_hypothetical(text, start, end) or _DENIAL.search(norm, start, end):
+        return False
+    if not _Context(norm, [(start, end)]).accepts(code, start, end, _NEVER):
+        return False  # negated from before the clause ("denies fever, saddle numbness")
+    if _WORRY.search(norm, start, end):
+        return False
+    stop = _HARD.search(norm, end)
+    tail = stop.start() if stop else len(norm)
+    if code in _SYMPTOMS and _RESOLVED.search(norm, start, tail):
+        return False  # "I had a fever last week, but it's gone"
+    if any(unless.search(norm, start, tail) for unless in _UNLESS.get(code, ())):
+        return False  # the rules' own exceptions: dieting, claudication, a prostate, ...
+    if code in _HISTORIES:
+        people = list(_KIN.finditer(norm, start, end))
+        if people and any(k.startswith("kin") for k, v in people[0].groupdict().items() if v):
+            return False  # "my sister had chemotherapy"
+    return not (code in _CHRONIC_CODES and _CHRONIC.search(norm, start, end))
