@@ -67,6 +67,14 @@ def _split(table: str) -> tuple[str, str]:
 
 # English alternatives start with a character class, not a look-behind, so that `re` can skip
 # to word starts quickly; they run on the text padded with one space (see assess).
+def _merged() -> list[tuple[str, str, str]]:
+    """The rules, tables of one code with the same exceptions joined: one scan each."""
+    tables: dict[tuple[str, str], list[str]] = {}
+    for code, table, unless in _RULES:
+        tables.setdefault((code, unless.strip()), []).append(table.strip("\n"))
+    return [(code, "\n".join(parts), unless) for (code, unless), parts in tables.items()]
+
+
 _COMPILED = [
     (
         code,
@@ -74,7 +82,7 @@ _COMPILED = [
         re.compile(chinese),
         _compile(unless),
     )
-    for code, table, unless in _RULES
+    for code, table, unless in _merged()
     for english, chinese in [_split(table)]
 ]
 
@@ -86,6 +94,7 @@ _FOLD = (
     | {0xFF01 + i: ord(chr(0x21 + i).lower()) for i in range(94)}
     | {0x3002: ".", 0xFF61: ".", 0x3000: " ", 0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'}
 )
+_ZH_SENTENCE = re.compile(r"[^.;!?\n]*[\u3400-\u9fff][^.;!?\n]*")
 _LATIN_RUN = re.compile(r"[^\u3400-\u9fff]*[a-z]{2}[^\u3400-\u9fff]*")
 _HARD = re.compile(r"[;!?\n]|\.(?!\d)")
 _PRON = r"(?:i|i'm|i've|i'd|my|it|it's|now|there|he|she|they|we)(?![a-z\x27])"
@@ -130,8 +139,11 @@ _HYP = _compile(r"""
 (?<![a-z])(?:friend|doctor|gp|physio|someone|people|they|internet|google|article|website|
     nurse)s? (?:said|says|told me|tells me|reckons?|mentioned) (?:that )?
 (?<![a-z])(?:a|the) (?:bad|warning|danger|worrying) sign
+(?<![a-z])(?:suggested|recommended|offered|planning|plan|booked|going) (?:me )?(?:to |that i |
+    for )?(?:have|get|an?)(?![a-z])
 (?<![a-z])(?:how (?:do|would|will|can) i (?:know|tell)|what are the (?:signs|symptoms))
 如果|万一|假如|假设|要是|若是|倘若|会不会|是否|会否|可能会|担心(?:会|是|出现|得)|害怕(?:会|是|出现)|(?:朋友|医生|别人|人家|网上|他们|书上)(?:说|讲)|不好的信号
+([\u3400-\u9fff])[不没]\1|有没有|要问|会问|问我|建议(?:我)?|打算|准备|计划|要不要
 怕(?:会|是|出现)|以防|预防|警惕|注意(?:观察|有无)|有没有可能|是不是|以后会|将来
 """)
 _QUESTION = _compile(r"""
@@ -144,6 +156,12 @@ _ASSERTS = _compile(r"""
 为什么|怎么会|我(?:已经|现在|最近|一直|出现了?|有)
 """)
 _ZH_STOPS = re.compile(r"[，、；：]")
+# "The leg pain keeps swapping sides??" states a symptom; "Can a disc cause incontinence?" asks.
+_ASKS = re.compile(
+    r"(?:is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|have|"
+    r"has|had|what|why|how|when|where|which|who|whom|whose|any|anything|isn't|aren't|don't|"
+    r"doesn't|won't|can't|couldn't|shouldn't|wouldn't|or|so|and|but|if|[^\x00-\u2fff])(?![a-z])"
+)
 _MY = re.compile(r"(?<![a-z])my(?![a-z])")
 # A mention that starts with its own negative ("can't feel", "无法行走") is not negated again.
 _SELF_NEG = _compile(r"""
@@ -177,6 +195,7 @@ _RESOLVED = _compile(r"""
 (?<![a-z])(?:all |completely |fully |totally |since |now )?(?:gone(?: away| now)?(?! ?[a-z])|
     went away|resolved|
     recovered|cleared(?: up)?|settled(?: down)?|disappeared|went back to normal|back to normal|
+    (?:been |was |all |fine |ok )?fine (?:ever )?since|been fine|no problems since|
     normal again|better now|fine now|ok now|okay now|sorted(?: out)?|got better|subsided|wore off|
     worn off)(?![a-z])
 已(?:经)?(?:好了|好转|消失|退|恢复|缓解|没事|正常)|(?<![没不未])好了|退了|消失了|恢复(?:了|正常)|没事了|痊愈|治好了
@@ -184,9 +203,12 @@ _RESOLVED = _compile(r"""
 _UNRESOLVED = _compile(r"""
 (?<![a-z])(?:not|never|hasn't|haven't|isn't|aren't|didn't|hasn|haven|yet to|still not|nowhere near|
     not yet)(?![a-z])
+没|未|不
+""")  # said just before the cue: "it hasn't gone", 还没好
+_RECUR = _compile(r"""
 (?<![a-z])(?:again|came back|come back|coming back|returned|back again|recurr\w*|worse)(?![a-z])
-没|未|不|又|再次|复发|反复|加重
-""")
+又|再次|复发|反复|加重
+""")  # said just after it: "it went away but came back"
 _LAST_CLAUSE = re.compile(r"[,;:，；]|(?<![a-z])(?:but|and|though|although|whereas)(?![a-z])")
 _OTHER_SUBJECT = re.compile(
     r"\s*(?:(?:the|my|his|her|your|our) (?!(?:fever|temperature|numbness|tingling|weakness|"
@@ -246,7 +268,9 @@ _KIN_CODES = frozenset(
 _KIN_PATIENT = re.compile(
     r"(?<![a-z])(?:his|her|their|(?:mum|mom|mother|dad|father|husband|wife|son|daughter|partner|"
     r"nan|gran\w*|brother|sister)'?s)(?: \w+)? (?:back|neck|spine|legs?|sciatica)(?![a-z])|"
-    r"[他她](?:的)?(?:腰|背|颈|腿)|(?:爸|妈|父亲|母亲|丈夫|妻子|老公|老婆|儿子|女儿|爷爷|奶奶|外公|外婆)"
+    r"(?<![a-z])(?:he|she)(?:'s| is| has| keeps| can't| cannot| can no longer| started| now)"
+    r"(?: \w+){0,3} (?:dropping|falling|weak\w*|numb\w*|pain\w*|aching|sore|hurt\w*|struggl\w*|"
+    r"walk\w*|back|neck|legs?)(?![a-z])|[他她][^,.;!?\n]{0,6}?(?:腰|背|颈|腿|疼|痛|麻|无力|走路)|(?:爸|妈|父亲|母亲|丈夫|妻子|老公|老婆|儿子|女儿|爷爷|奶奶|外公|外婆)"
     r"(?:的)?(?:腰|背|颈|腿)"
 )
 _KIN_ANY = re.compile(r"runs in (?:the|my|our) family|family history|hereditary|家族史|遗传")
@@ -257,7 +281,8 @@ _AGE_AFTER = re.compile(
 )
 _AGE_BEFORE = re.compile(
     r"(?:i'?m|i am|aged?|age:?|at|(?:patient|he|she) is|in (?:my|her|his)|(?:mum|mom|mother|dad|"
-    r"father|husband|wife|nan|gran\w*|grandad|grandpa|grandma)(?:'s| is))\s*$"
+    r"father|husband|wife|nan|gran\w*|grandad|grandpa|grandma)(?:'s| is)|(?:爹|爸|妈|娘|老爷子|"
+    r"老太太|奶奶|爷爷|外婆|外公|姥姥|姥爷|老人家?)(?:今年|都|已经|快)?)\s*$"
 )
 _AGE_UNIT = re.compile(r"\s*(?:kg|kilo|lb|cm|mm|%|days?|weeks?|months?|years? ago|times)")
 _STARTERS = frozenset(
@@ -300,7 +325,12 @@ class _Context:
                 if not covered[m.start()]
             ]
             hypothetical = [(m.start(), self.scope_end(m.end())) for m in _HYP.finditer(text, a, b)]
-            questions = [self.clause(m.start()) for m in _QUESTION.finditer(text, a, b)]
+            questions = [
+                span
+                for m in _QUESTION.finditer(text, a, b)
+                for span in [self.clause(m.start())]
+                if m.group() != "?" or _ASKS.match(text[span[0] : span[1]].lstrip())
+            ]
             self.scopes[a] = (negated, hypothetical, questions)
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -354,7 +384,7 @@ class _Context:
             return False  # "a fever for days, but the back pain is better now"
         near = self.text[max(end, cue.start() - 14) : cue.start()]
         after = self.text[cue.end() : min(stop, cue.end() + 24)]
-        return not (_UNRESOLVED.search(near) or _UNRESOLVED.search(after))
+        return not (_UNRESOLVED.search(near) or _RECUR.search(after))
 
     def accepts(self, code: str, start: int, end: int, unless: re.Pattern[str]) -> bool:
         """Whether a mention is the patient's own, present, affirmed symptom or history."""
@@ -422,15 +452,16 @@ def assess(text: str) -> Triage:
     padded = " " + norm  # padded[i + 1] == norm[i]; an English match includes the char before
     # English rules read only the stretches without Chinese ("MRI L4/5" in a Chinese message).
     spans = [m.span() for m in _LATIN_RUN.finditer(norm)]
-    has_zh = bool(_CJK.search(norm))
+    # Chinese rules read only the sentences with Chinese in them.
+    zh_spans = [m.span() for m in _ZH_SENTENCE.finditer(norm)]
     raw: list[tuple[str, int, int, re.Pattern[str]]] = []
     for code, en, zh, unless in _COMPILED:
         for start, end in spans:
             raw += [
                 (code, m.start(), m.end() - 1, unless) for m in en.finditer(padded, start, end + 1)
             ]
-        if has_zh:
-            raw += [(code, m.start(), m.end(), unless) for m in zh.finditer(norm)]
+        for start, end in zh_spans:
+            raw += [(code, m.start(), m.end(), unless) for m in zh.finditer(norm, start, end)]
     if not raw:
         return Triage(level="routine")
     context = _Context(norm, [(s, e) for _, s, e, _ in raw])

@@ -36,11 +36,11 @@ FRAGMENTS = {
     "%NECK%": r"(?:bend|look|tilt|flex|put)\w* (?:my )?(?:head|neck|chin) (?:down|forward)",
     "%ZSADDLE%": r"(?:鞍区|鞍部|会阴(?:部|区)?|肛周|肛门(?:周围|附近)?|外阴|生殖器|私处|阴部|"
     r"屁股(?:中间|之间|周围|附近|那块|那里)?|屁眼|裆(?:部|下)?|下身|下体|大腿内侧)",
-    "%ZNUMB%": r"(?:麻木|发麻|麻(?!烦)|发木|木木的|感觉(?:减退|消失|迟钝|异常|下降)|"
-    r"没(?:有)?(?:感觉|知觉)|无感觉|感觉不到)",
+    "%ZNUMB%": r"(?:麻木|发麻|麻(?!烦)|发木|木木的|"
+    r"(?:针刺觉|痛觉|触觉)?感觉(?:减退|消失|迟钝|异常|下降)|没(?:有)?(?:感觉|知觉)|无感觉|感觉不到)",
     "%ZBOTH%": r"(?:双下肢|双侧下肢|两下肢|双腿|两条腿|两腿|两侧腿|两边腿|左右腿|双脚|两只脚|"
     r"两侧臀部|双侧臀部)",
-    "%ZLIMB%": r"(?:[左右双]?(?:下肢|上肢|腿|脚|足|手|胳膊|手臂)|四肢|肢体)",
+    "%ZLIMB%": r"(?:[左右双]?(?:下肢|上肢|腿|脚|足|手(?!术)|胳膊|手臂)|四肢|肢体)",
 }
 RULES: tuple[tuple[str, str, str], ...] = (
     ("saddle_anaesthesia", r"""
@@ -454,7 +454,7 @@ whiplash|(?:hurt|injured|jarred|jolted|wrenched|twisted|banged|bumped|hit|strain
 (?:pain|symptoms|sciatica|leg|back|numbness)\w* (?:is |are |has |have |was )?(?:all )?(?:gone|
     better|improv\w*|resolved|settled|much better|fine)|doing (?:well|great|fine|ok)|
     recovering well|healed
-(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|好多了|恢复(?:得)?(?:很|挺|不错)?好|不(?:疼|痛)了|好转
+(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|好多了|恢复(?:得)?(?:很|挺|不错)?好|不(?:疼|痛)了|好转|前年|去年|恢复了|完全恢复
 """),
     ("infection_risk", r"""
 bacter(?:a)?emi\w*|blood (?:infection|poisoning|stream infection)|bloodstream infection|sepsis|
@@ -463,9 +463,8 @@ utis?|urine infection|urinary (?:tract )?infection|bladder infection|kidney infe
     water infection|cystitis|pyelonephritis
 cellulitis|abscess(?:es)?|boils?|carbuncle|skin infection|infected (?:wound|cut|toe|foot|leg|ulcer|
     tooth|insect bite|bite)|infection in (?:my|the) (?:wound|cut|toe|foot|leg|skin)
-tuberculosis|tb(?! test)|(?:haemo|hemo|kidney |peritoneal |renal )?dialysis
 菌血症|败血症|脓毒(?:症|血症)|血(?:液)?感染|尿路感染|泌尿(?:系|系统)?感染|尿(?:道)?感染|膀胱炎|肾盂肾炎|皮肤感染|蜂窝(?:组)?织炎|长(?:了)?(?:个|
-    一个)?(?:疖子|脓包)|疖(?:肿|子)|脓肿|伤口(?:感染|化脓|红肿|流脓)|结核|透析
+    一个)?(?:疖子|脓包)|疖(?:肿|子)|脓肿|伤口(?:感染|化脓|红肿|流脓)
 """, r"""
 (?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)|
     when i gave birth|last year|year before last|back in|(?:19|20)\d\d|fine since
@@ -840,4 +839,66 @@ new(?:[- ]onset)? ed(?![a-z])
 """, r"""
 走路(?:时|久|多|一会)|行走(?:时|后)|间歇性跛行|坐下(?:来)?(?:就|后)?(?:好|缓解)|弯腰(?:就|后)?(?:好|缓解)|椎管狭窄|多年
 """),
+    # v3, second development round (the first held-out set, after it was run once)
+    ("sphincter_dysfunction", r"""
+(?:don't|doesn't|didn't|no longer|never|can't|cannot|haven't|not) (?:get|feel|have|
+    sense)\w* (?:the |any |an )?(?:feeling|sensation|urge) (?:that )?(?:i |he |she )?(?:need|have|
+    want)\w* (?:a (?:wee|pee|poo|number (?:one|two))|to (?:pee|wee|go|poo|urinate|empty))
+accidents? in (?:my |his |her )?(?:pants|trousers|underwear|knickers|bed)|didn't (?:even )?(?:know|
+    realise|realize|notice|feel) (?:i was|that i was|i'd been) (?:going|peeing|weeing|wetting|
+    doing it)
+%CANT% (?:go|have|do) (?:for )?a (?:wee|pee|poo)
+(?:膀胱|肚子|直肠)[^,.;!?\n]{0,6}?(?:胀|满)[^,.;!?\n]{0,6}?(?:感觉不到|没感觉|不知道)|(?:尿|撒|解)(?:尿)?(?:撒|尿|解)?不(?:干净|
+    尽|完)|(?:要|得)使劲(?:挤|才能)
+""", r"""
+(?:when|if|while|as) (?:i )?(?:cough|sneez|laugh|jump|run)\w*|prostat\w*|stress incontinence
+咳嗽|喷嚏|大笑|压力性|产后|前列腺
+"""),
+    ("saddle_anaesthesia", r"""
+(?:reduced|altered|decreased|diminished|less|loss of|lost|no|absent|impaired) (?:perianal|perineal|
+    saddle|genital|groin|perineum) (?:sensation|feeling|sensory)
+%ZSADDLE%…(?:针刺觉|痛觉|触觉|感觉)(?:减退|减弱|消失|迟钝|下降|丧失)
+""", ""),
+    ("bilateral_sciatica", r"""
+(?:the )?(?:left|right|other) (?:one|leg|side) (?:has |is |'s )?(?:started|begun|gone|going|
+    joined in|playing up|hurting|affected)(?: \w+){0,2} (?:too|as well|also)
+%SYMPT%…(?:go|goes|going|went|moves?|is|are) (?:to )?(?:left and right|right and left|both sides|
+    side to side)
+""", ""),
+    ("sensory_level", r"""
+(?:below|under) (?:it|that|there)(?: \w+){0,5} (?:dull|not my (?:body|own)|wooden|
+    like it'?s not mine|different|weird|strange)
+""", ""),
+    ("fever", r"""
+temp\.? (?:of |is |was |at |up |has been )?(?:3[89]|4[01])(?:\.\d)?|shiver\w*|shaking all over|
+    the shakes|rigors
+""", ""),
+    ("infection_risk", r"""
+tuberculosis|tb(?! test)|(?:haemo|hemo|kidney |peritoneal |renal )?dialysis
+结核|透析|血透|腹透|尿毒症
+""", ""),
+    ("_neck_injury", r"""
+(?:后脑勺?|脑袋|头部)(?:被)?(?:撞|磕|碰|摔|着地)
+""", r"""
+(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候
+"""),
+    ("iv_drug_use", r"""
+(?:打|注射|扎)(?:毒品|海洛因|冰毒|白粉|毒)|毒品[^.;!?\n]{0,6}?(?:静脉|注射|针)|打针吸毒
+""", ""),
+    ("motor_deficit", r"""
+(?:腿|脚|手|胳膊)(?:都|也|有点|有些)?(?:没得劲|不得劲|没有劲|没劲儿)|(?:走路|行走|站立|站)(?:要|需要|得)(?:人)?扶
+""", r"""
+浑身|全身|整个人|精神|乏力|疲劳|累
+"""),
+    ("weight_loss", r"""
+掉了\s*(?:\d+|[一二两三四五六七八九十几]+)\s*(?:斤|公斤)
+""", r"""
+(?<!没刻意)(?<!没有刻意)(?<![没不])(?<!没有)(?:减肥|节食)|健身|故意|控制饮食|锻炼|运动
+"""),
+    ("_minor_trauma", r"""
+滑了一下|坐(?:到|在)?地上|摔坐|一屁股坐
+""", ""),
+    ("myelopathy", r"""
+(?:低头|屈颈|颈部前屈)…(?:电流|窜电|麻电|过电|触电)
+""", ""),
 )  # fmt: skip
