@@ -106,7 +106,7 @@ _BOUND = _compile(rf"""
 """)
 _NEG = _compile(r"""
 (?<![a-z])(?:no|not|never|without|den(?:y|ies|ied|ying)|negative for|free (?:of|from))(?![a-z])
-(?<![a-z])(?:absence of|none|neither|nor|ruled out|rules out|excluded|nobody|no one|
+(?<![a-z])(?:absence of|none|neither|nor|ruled out|rules out|excluded|nobody|nothing|no one|
     none of)(?![a-z])
 (?<![a-z])(?:don|doesn|didn|haven|hasn|hadn|isn|aren|wasn|weren)'t(?![a-z])
 没有|没|否认|未见|未|并无|无(?!力|法|缘|故|论|聊|奈|意)|不(?=[发麻疼痛烧]|伴|存在|是|曾|会)
@@ -185,6 +185,7 @@ _KIN = _compile(r"""
 (?<![a-z])(?:i'm|i've|i'd|me|myself|i)(?![a-z\x27])
 (?P<kin_zh>妈妈|母亲|妈|父亲|爸爸|爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|祖父|祖母|哥哥|姐姐|弟弟|妹妹)
 (?P<kin_zh2>兄弟|姐妹|儿子|女儿|丈夫|妻子|老公|老婆|爱人|亲戚|家人|家里人|家族|舅舅|叔叔|阿姨|姑姑)
+(?P<kin_zh3>婆婆|公公|岳母|岳父|丈母娘|老丈人|儿媳|女婿|孙子|孙女|外孙|老爹|老娘|爹|娘|老爷子|老太太)
 我(?!妈|爸|母|父|家|奶|爷|外|姥|哥|姐|弟|妹|儿|女|老|丈|妻|爱|亲|舅|叔|阿|姑)|本人|自己
 """)
 # Time: a symptom followed in its sentence by words saying it went away is past ("I had a fever
@@ -226,7 +227,8 @@ _CHRONIC = _compile(r"""
     twenty|many|several|a few|some|a couple of)? ?(?:years|decades)(?![a-z])
 (?<![a-z])for (?:a |over a |more than a )?(?:year|decade|long time|ages|
     as long as i (?:can )?remember)(?![a-z])
-(?<![a-z])(?:years|decades) (?:ago|now|back)(?![a-z])|(?<![a-z])(?:long[- ]?standing|lifelong|
+(?<![a-z])(?:years|decades) (?:ago|now|back)(?![a-z])|(?<![a-z])(?:in|since|
+    back in) %OLDYEAR%(?!\d)|(?<![a-z])(?:long[- ]?standing|lifelong|
     always (?:had|been))(?![a-z])
 (?<![a-z])(?:since|after|from|due to|because of|caused by|following) (?:my |the |a |an |his |
     her )?(?:hernia|prostate|stroke|polio|childbirth|giving birth|having (?:my |the )?(?:baby|kids|
@@ -261,7 +263,14 @@ _WORRY = _compile(r"""
 _WORRY_CODES = frozenset({"cancer_history", "myelopathy", "infection_risk", "immunosuppression"})
 _OWNED = re.compile(r"(?<![a-z])my(?![a-z])|我的|我得过|我有")
 _KIN_CODES = frozenset(
-    {"cancer_history", "_fragility", "immunosuppression", "iv_drug_use", "infection_risk"}
+    {"cancer_history", "_fragility", "immunosuppression", "iv_drug_use", "infection_risk", "fever"}
+)
+# The writer's own complaint: then a relative named with a history is not the patient.
+_SELF_COMPLAINT = re.compile(
+    r"(?<![a-z])(?:my (?:lower |low |upper |mid )?(?:back|neck|spine|legs?|sciatica)|i(?:'ve| have)"
+    r"(?: got)? (?:\w+ )?(?:back|neck|leg) (?:pain|ache)|i'm in pain)(?![a-z])|"
+    r"我(?![爸妈爹娘儿女老丈妻哥姐弟妹爷奶外姥婆公岳孙家亲舅叔姑阿])[^,.;!?\n]{0,3}?"
+    r"(?:腰|背|颈|脖子|腿)|我自己"
 )
 # A carer describing the patient ("my dad's back is worse, he's on methotrexate"): the relative
 # named with the spine problem is the patient, and their history counts.
@@ -284,6 +293,9 @@ _AGE_BEFORE = re.compile(
     r"father|husband|wife|nan|gran\w*|grandad|grandpa|grandma)(?:'s| is)|(?:爹|爸|妈|娘|老爷子|"
     r"老太太|奶奶|爷爷|外婆|外公|姥姥|姥爷|老人家?)(?:今年|都|已经|快)?)\s*$"
 )
+_OWN_AGE = re.compile(
+    r"(?:(?<![a-z])(?:i'?m|i am|aged)|我今年|我)\s*(\d{2})(?:\s*(?:岁|years|yrs|y/?o))?(?!\d)"
+)
 _AGE_UNIT = re.compile(r"\s*(?:kg|kilo|lb|cm|mm|%|days?|weeks?|months?|years? ago|times)")
 _STARTERS = frozenset(
     "i i'm im i've ive my it it's its he she they we this that there now then also so the since "
@@ -303,9 +315,14 @@ class _Context:
     keeps its own boundaries and scopes (the work stays linear in the length of the text).
     """
 
-    def __init__(self, text: str, triggers: list[tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        text: str,
+        triggers: list[tuple[int, int]],
+        symptoms: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.text = text
-        self.triggers = triggers
+        self.symptoms = triggers if symptoms is None else symptoms
         self.hard = [m.start() for m in _HARD.finditer(text)]
         covered = bytearray(len(text) + 1)  # a cue inside a mention or a pseudo-negation is none
         for s, e in triggers:
@@ -377,8 +394,8 @@ class _Context:
         cue = _RESOLVED.search(self.text, end, stop)
         if cue is None:
             return False
-        if any(end <= s < cue.start() for s, _ in self.triggers if s != start):
-            return False  # the cue is about a later mention
+        if any(end <= s < cue.start() for s, _ in self.symptoms if s != start):
+            return False  # the cue is about a later symptom
         between = _LAST_CLAUSE.split(self.text[end : cue.start()])
         if len(between) > 1 and _OTHER_SUBJECT.match(between[-1]):
             return False  # "a fever for days, but the back pain is better now"
@@ -417,7 +434,10 @@ class _Context:
             and not _OWNED.search(text, max(clause[0], start - 4), end)
         ):
             return False
-        if code in _KIN_CODES and not _KIN_PATIENT.search(text):  # not a relative's history
+        if code in _KIN_CODES and (
+            _SELF_COMPLAINT.search(text)  # the writer is the patient
+            or (code != "fever" and not _KIN_PATIENT.search(text))  # nor is the relative
+        ):
             if _KIN_ANY.search(text, *sentence):
                 return False
             if code == "_fragility":  # "my mum, 78, has osteoporosis and fell": she is the patient
@@ -429,7 +449,13 @@ class _Context:
 
 
 def _age_70_plus(text: str) -> bool:
-    """Whether the text gives an age of 70 or more ("I'm 78", "82-year-old", "七十多岁")."""
+    """Whether the text gives an age of 70 or more ("I'm 78", "82-year-old", "七十多岁").
+
+    A writer who gives their own age under 70 is the patient, whatever their mother's age.
+    """
+    own = _OWN_AGE.search(text)
+    if own and int(own.group(1)) < 70:
+        return False
     for m in _AGE.finditer(text):
         value = int(m.group()) if m.group().isdigit() else 10 * " 七八九".index(m.group()[0]) + 60
         after = _AGE_AFTER.match(text, m.end())
@@ -464,7 +490,9 @@ def assess(text: str) -> Triage:
             raw += [(code, m.start(), m.end(), unless) for m in zh.finditer(norm, start, end)]
     if not raw:
         return Triage(level="routine")
-    context = _Context(norm, [(s, e) for _, s, e, _ in raw])
+    context = _Context(
+        norm, [(s, e) for _, s, e, _ in raw], [(s, e) for c, s, e, _ in raw if c in _SYMPTOMS]
+    )
     found: dict[str, tuple[int, int]] = {}
     for code, start, end, unless in sorted(raw, key=lambda r: (r[1], -r[2])):
         if code not in found and context.accepts(code, start, end, unless):
@@ -533,7 +561,8 @@ _DENIAL = _compile(r"""
     the (?:left|right))(?![a-z])
 (?:没有|没|无|否认|未见|未|不)(?:任何|什么|明显)?(?:[^,.;!?\n，。]{0,4}?)(?:麻|无力|发热|发烧|失禁|问题|异常|症状|困难|不适|外伤|受伤|肿瘤|癌|疼|
     痛)
-(?:正常|没问题|没事|挺好|很好|都好|良好)
+(?:正常|没问题|没事|挺好|很好|都好|良好)|肌力\s*5\s*级
+(?<![a-z])(?:power|strength|mrc)\s*5(?:/5)?(?![0-9/])|(?<![0-9/])5/5(?![0-9])
 """)
 
 
@@ -567,8 +596,14 @@ def asserts_present(text: str, start: int, end: int, code: str) -> bool:
         return False  # "I had a fever last week, but it's gone"
     if any(unless.search(norm, start, tail) for unless in _UNLESS.get(code, ())):
         return False  # the rules' own exceptions: dieting, claudication, a prostate, ...
-    if code in _HISTORIES:
+    if code in _HISTORIES or code == "fever":
         people = list(_KIN.finditer(norm, start, end))
         if people and any(k.startswith("kin") for k, v in people[0].groupdict().items() if v):
-            return False  # "my sister had chemotherapy"
+            return bool(  # "my sister had chemotherapy", unless the sister is the patient
+                code == "fever"
+                and not _SELF_COMPLAINT.search(norm)
+                or code != "fever"
+                and _KIN_PATIENT.search(norm)
+                and not _SELF_COMPLAINT.search(norm)
+            )
     return not (code in _CHRONIC_CODES and _CHRONIC.search(norm, start, end))

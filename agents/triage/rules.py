@@ -3,12 +3,22 @@
 Bump ``agents.triage.models.TRIAGE_VERSION`` when a rule changes (it is stored with every answer).
 """
 
+from datetime import date
+
+
 # Rules are data: each line of a table is one regex alternative, English or Chinese (a line with
 # a CJK character). "…" is a short gap inside the clause that crosses no negation or contrast
 # word ("‥": no pain word either); %NAME% is a shared fragment. Codes starting with "_" are
 # internal evidence, combined later (minor trauma with fragile bones).
+def _years_up_to(last: int) -> str:
+    """The years 1900 to ``last`` as one regex alternative (an injury or an illness dated then)."""
+    return "(?:" + "|".join(str(year) for year in range(last, 1899, -1)) + ")"
+
+
 FRAGMENTS = {
-    "%NUMB%": r"(?:numb\w*|tingl\w*|pins and needles|(?:loss of|lost|no|no longer (?:have )?any|"
+    "%OLDYEAR%": _years_up_to(date.today().year - 2),  # two or more calendar years back
+    "%NUMB%": r"(?:numb\w*|tingl\w*|pins (?:and|n|&) needles|"
+    r"(?:loss of|lost|no|no longer (?:have )?any|"
     r"reduced|altered|less) (?:all )?(?:feeling|sensation)|%CANT% feel|dead|an(?:a)?esthe\w*|"
     r"par(?:a)?esthe\w*)",
     "%SADDLE%": r"(?:saddle|groin|perine\w*|perianal|crotch|genital\w*|private (?:parts|area)|"
@@ -19,8 +29,8 @@ FRAGMENTS = {
     r"no longer able to)",
     "%BB%": r"(?:bladder|bowel)s?(?: (?:and|or|/|&) (?:bladder|bowel)s?)?",
     "%VOID%": r"(?:pee|wee|urinate|pass urine|go|empty|poo)",
-    "%SYMPT%": r"(?:pain\w*|sciatica|numb\w*|tingl\w*|pins and needles|shooting|burning|hurt\w*|"
-    r"radiat\w*)",
+    "%SYMPT%": r"(?:pain\w*|sciatica|numb\w*|tingl\w*|pins (?:and|n|&) needles|shooting|burning|"
+    r"hurt\w*|radiat\w*)",
     "%LEGS%": r"(?:legs|sides|feet|buttocks|thighs|calves)",
     "%DEFICIT%": r"(?:weak\w*|numb\w*|paraly\w*|foot drop|drop foot|loss of (?:strength|power|"
     r"feeling|sensation))",
@@ -247,8 +257,8 @@ diving (?:accident|injury)|dived into (?:a |the )?(?:shallow|pool|water)|high[- 
 坠落|坠楼|跳楼|车祸|交通事故|撞车|被(?:汽)?车撞|(?:摩托车|电动车)(?:事故|车祸|翻车)
 跳水(?:受伤|外伤|事故|时)|高能量?(?:外伤|损伤)|(?:重物)?砸伤
 """, r"""
-(?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)
-(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候
+(?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)|(?:in|back in|since) %OLDYEAR%
+(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候|%OLDYEAR%年
 """),
     ("_minor_trauma", r"""
 (?:fell|fall(?:en|ing|s)?|slipped|tripped|stumbled|lifting|lifted|picking up|
@@ -491,7 +501,8 @@ biologics?(?: (?:drugs?|therapy|treatment|injections?|infusions?|medication))?|b
 """, r"""
 (?:steroids?|pred\w*|dexamethasone|course|tablets)(?: \w+){0,4} for (?:a|one|two|three|four|five|
     six|seven|\d+) (?:days?|weeks?)(?![a-z])|short course|(?:\d+|five|seven|three)[- ]day course
-(?:激素|泼尼松|强的松|地塞米松)…(?:一|两|三|五|七|\d+)(?:天|周)|短期
+(?:激素|泼尼松|强的松|地塞米松)…(?:一|两|三|五|七|\d+)(?:天|周)|短期|吸入|喷鼻|药膏|软膏|眼药
+inhaler|puffer|nasal spray|cream|ointment|eye drops|ear drops
 """),
     ("diabetes", r"""
 diabet\w*|t[12]dm|dm2|niddm|iddm|on (?:insulin|metformin|gliclazide)|insulin[- ]dependent|
@@ -732,8 +743,8 @@ came off (?:my |a |the )?(?:motor ?bike|motorcycle|horse|quad)|fell down (?:\w+ 
     collid\w*)…at (?:full |high )?speed
 被[^,.;!?\n]{0,3}车撞|(?:高速|飞驰)[^,.;!?\n]{0,6}?(?:翻车|摔|撞)|翻车|(?:马|马背)(?:上)?(?:甩|摔|掉)
 """, r"""
-(?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)
-(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候
+(?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)|(?:in|back in|since) %OLDYEAR%
+(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候|%OLDYEAR%年
 """),
     ("_minor_trauma", r"""
 lost (?:my |her |his )?footing|sat down (?:hard|heavily)|missed (?:a|the) (?:step|stair)|
@@ -901,4 +912,65 @@ tuberculosis|tb(?! test)|(?:haemo|hemo|kidney |peritoneal |renal )?dialysis
     ("myelopathy", r"""
 (?:低头|屈颈|颈部前屈)…(?:电流|窜电|麻电|过电|触电)
 """, ""),
+    # v3, third development round (the second held-out set, after it was run once)
+    ("major_trauma", r"""
+t-?boned|side-?swiped|(?:car|van|truck|lorry|bus|vehicle) (?:ran into|smashed into|ploughed into|
+    went into) (?:me|us|my car|the side)
+""", r"""
+(?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)|(?:in|back in|since) %OLDYEAR%
+(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候|%OLDYEAR%年
+"""),
+    ("bilateral_sciatica", r"""
+(?:one|a) (?:leg|side) (?:then|and then|and now|now|to) (?:the )?other|(?:swap|switch|flip|chang|
+    alternat)\w* (?:sides|legs)
+(?:the )?(?:left|right|other) (?:one|leg|side) (?:has |have )?(?:started|begun|got|
+    developed)(?: \w+){0,2} (?:the )?same
+""", r"""
+when (?:i )?walk|(?:after|while|on) walking|claudicat\w*|stenosis
+"""),
+    ("progressive_deficit", r"""
+(?:legs?|knees?)(?: \w+){0,2} (?:wouldn't|won't|couldn't|can't|didn't|would not) hold (?:him|her|me|
+    them)(?: up)?
+(?:突然|一下子)(?:就)?(?:站不住|站不稳|瘫)|(?:昨天|昨晚|前天)还[^.;!?\n]{0,8}?(?:能|可以)?(?:走|站|只是)[^.;!?\n]{0,12}?(?:今天|
+    今早|现在)[^.;!?\n]{0,8}?(?:站不|走不|不能|勾不起|抬不起|完全)
+一天比一天(?:往上|向上|没劲|没力|厉害|严重)|麻过(?:了)?(?:膝盖|大腿|腰)|(?:往上|向上)(?:蔓延|走|发展|爬)[^.;!?\n]{0,8}?(?:膝|大腿|腰|肚)
+""", ""),
+    ("_neck_injury", r"""
+(?:hit|struck|kicked|kneed|elbowed|punched|smacked|whacked|clipped) (?:in|on) (?:the |my |his |
+    her )?(?:back of (?:the |my |his |her )?)?(?:neck|head)
+(?:后脑勺?|脑袋|头部|头)[^,.;!?\n]{0,4}?(?:撞|磕|碰|摔|着地)
+""", r"""
+(?:[a-z0-9]+ )?years? ago|years back|as a (?:child|kid|teenager)|(?:in|back in|since) %OLDYEAR%
+(?:[一二两三四五六七八九十几多]+|\d+)年(?:前|以前)|多年前|小时候|%OLDYEAR%年
+"""),
+    ("sensory_level", r"""
+从?(?:肚脐眼|胸口|乳头|肋骨|腰|胸)(?:部)?(?:开始)?(?:往下|以下|下面)(?:的)?(?:都|全)?…(?:麻|没感觉|没知觉|没啥感觉)
+""", ""),
+    ("weight_loss", r"""
+(?:轻|瘦|掉)了\s*(?:\d+|[一二两三四五六七八九十几]+)(?:来|多)?\s*(?:斤|公斤)
+""", r"""
+(?<!没刻意)(?<!没有刻意)(?<![没不])(?<!没有)(?:减肥|节食)|健身|故意|控制饮食|锻炼|运动
+"""),
+    ("motor_deficit", r"""
+握力[^,.;!?\n]{0,4}?(?:下降|减弱|变差|差)|拧不开|(?:手|手上)(?:没劲|没力|使不上劲)
+""", r"""
+浑身|全身|整个人|精神|乏力|疲劳|累
+"""),
+    ("sphincter_dysfunction", r"""
+(?:一泡尿|尿|小便)(?:都|也)?(?:没|没有)(?:撒|尿|解|排)(?:出来)?|撒不出(?:尿|来)?|(?:尿|撒尿|小便|尿尿)(?:要|得)?(?:憋|等|使劲)(?:好|
+    老)?半天|细细(?:的)?一条|小肚子胀
+""", r"""
+咳嗽|喷嚏|大笑|压力性|产后|前列腺
+"""),
+    ("myelopathy", r"""
+(?:低头|屈颈|颈部前屈)…(?:一股电|电(?:从|一样|似的))
+""", ""),
+    ("bilateral_sciatica", r"""
+""", r"""
+after (?:running|a run|the gym|exercise|training|football|footy|a marathon|a hike|hiking|cycling|
+    squats)
+(?:left|right|one) (?:leg|side) only|only (?:in |down )?(?:the |my )?(?:left|right|one) (?:leg|
+    side)|(?:other|right|left) (?:leg|one|side)(?:'s| is)? (?:fine|ok|okay|normal|totally fine)
+(?:另一|右|左)(?:条|侧|边)?(?:腿|边)(?:没事|正常|不疼|不痛|好好的)|只有(?:左|右)(?:腿|边)|跑(?:步|完)|运动后|健身后
+"""),
 )  # fmt: skip

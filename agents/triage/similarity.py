@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["Exemplars", "SimilarityNet", "Thresholds", "load_exemplars"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Flags that need two facts (an injury and the tingling; fragile bones and the fall): one clause
+# like an exemplar is not enough, so the net leaves them to the rules.
+_TWO_FACTS = frozenset({"neck_injury_paraesthesia", "minor_trauma_fragility"})
 _WORDS = re.compile(r"[a-z']+")
 
 
@@ -190,7 +193,11 @@ class SimilarityNet:
                     if code is not None and value > top.get(code, -1.0):
                         top[code] = value
                 for code, value in top.items():
-                    if value < limits.floor or value - near_miss < limits.margin:
+                    if (
+                        code in _TWO_FACTS
+                        or value < limits.floor
+                        or value - near_miss < limits.margin
+                    ):
                         continue
                     if asserts_present(text, start, end, code):
                         found = flag(code, text, start, end, layer="similarity",

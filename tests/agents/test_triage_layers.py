@@ -23,7 +23,7 @@ from agents.triage import (
     decide,
 )
 from agents.triage.models import RANK, flag
-from agents.triage.similarity import load_exemplars
+from agents.triage.similarity import _TWO_FACTS, load_exemplars
 from tools.embedding import get_embedder
 from tools.settings import Settings
 
@@ -95,7 +95,11 @@ def test_net_flags_its_own_exemplars_and_spares_its_near_misses(net: SimilarityN
     bank = load_exemplars()
     for code, by_lang in bank.positive.items():
         sentence = by_lang["en"][0]
-        assert code in {f.code for f in net.find(sentence)}, sentence
+        found = {f.code for f in net.find(sentence)}
+        if code in _TWO_FACTS:  # an injury and the tingling: left to the rules
+            assert code not in found, sentence
+        else:
+            assert code in found, sentence
     flagged = [s for s in bank.negative["en"] if net.find(s)]
     assert len(flagged) <= 0.02 * len(bank.negative["en"]), flagged
 
