@@ -33,7 +33,11 @@ def triage_md(triage: Any) -> str:
     if triage is None:
         return "not assessed"
     lines = [f"**{TRIAGE_BADGE[triage.level]}** (rules v{triage.version})"]
-    lines += [f"- {r.level}: {r.code.replace('_', ' ')} — “{r.evidence}”" for r in triage.reasons]
+    lines += [
+        f"- {r.level}: {r.code.replace('_', ' ')} — “{r.evidence}”"
+        + ("" if getattr(r, "layer", "rules") == "rules" else f" ({r.layer} layer)")
+        for r in triage.reasons
+    ]
     return "\n".join(lines)
 
 

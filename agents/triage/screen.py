@@ -42,6 +42,7 @@ class Screen:
             net = SimilarityNet(
                 get_embedder(settings.embedding_model),
                 embed_zh="zh" in settings.embedding_languages,
+                cache_dir=settings.home / "cache" / "triage",
             )
         check = None
         if settings.triage_model_check and model is not None and not model.config.embedded:

@@ -14,6 +14,8 @@ thresholds were chosen on a development set (README, Triage); the net only ever 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import math
 import re
@@ -23,10 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agents.triage.engine import asserts_present, clause_spans, is_hypothetical
 from agents.triage.models import CODES, RedFlag, flag
+from tools.files import atomic_write
 
 if TYPE_CHECKING:
     import numpy as np
@@ -95,9 +99,11 @@ class SimilarityNet:
         embed_zh: bool = False,
         en: Thresholds = EN,
         zh: Thresholds = ZH,
+        cache_dir: Path | None = None,
     ) -> None:
         self.embedder = embedder
         self.bank = exemplars or load_exemplars()
+        self.cache_dir = cache_dir
         self.embed_zh = embed_zh
         self.thresholds = {"en": en, "zh": zh}
         self._lock = threading.Lock()
@@ -119,13 +125,37 @@ class SimilarityNet:
         texts = [t for by_lang in self.bank.positive.values() for t in by_lang.get(lang, [])]
         return texts + list(self.bank.negative.get(lang, []))
 
+    def _bank_vectors(self, lang: str) -> npt.NDArray[np.float32]:
+        """The bank's vectors, embedded once per model and bank (kept in ``cache_dir``)."""
+        import numpy as np
+
+        texts = self._texts(lang)
+        if self.cache_dir is None:
+            return self.embedder.embed(texts)  # type: ignore[no-any-return]
+        key = hashlib.sha256(json.dumps([self.embedder.name, texts]).encode()).hexdigest()[:16]
+        path = self.cache_dir / f"exemplars-{lang}-{key}.npy"
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            pass  # absent or unreadable: embed again
+        vectors = self.embedder.embed(texts)
+        buffer = io.BytesIO()
+        np.save(buffer, vectors)
+        try:
+            atomic_write(path, buffer.getvalue())
+        except OSError:
+            pass  # a read-only home still triages, only more slowly at start
+        return vectors  # type: ignore[no-any-return]
+
     @cached_property
     def _en_matrix(self) -> npt.NDArray[np.float32]:
-        return self.embedder.embed(self._texts("en"))  # type: ignore[no-any-return]
+        return self._bank_vectors("en")
 
     @cached_property
     def _zh_matrix(self) -> npt.NDArray[np.float32]:
-        return self.embedder.embed(self._texts("zh"))  # type: ignore[no-any-return]
+        return self._bank_vectors("zh")
 
     @cached_property
     def _idf(self) -> dict[str, float]:
@@ -135,13 +165,16 @@ class SimilarityNet:
         df = Counter(g for c in grams for g in c)
         return {g: math.log((1 + len(grams)) / (1 + n)) + 1 for g, n in df.items()}
 
-    def _weighted(self, text: str) -> Counter[str]:
-        idf = self._idf
-        return Counter({g: n * idf.get(g, max(idf.values(), default=1.0))
-                        for g, n in _bigrams(text).items()})  # fmt: skip
+    @cached_property
+    def _unseen_weight(self) -> float:
+        return max(self._idf.values(), default=1.0)  # a bigram no exemplar has
+
+    def _weighted(self, text: str) -> dict[str, float]:
+        idf, unseen = self._idf, self._unseen_weight
+        return {g: n * idf.get(g, unseen) for g, n in _bigrams(text).items()}
 
     @cached_property
-    def _zh_grams(self) -> list[Counter[str]]:
+    def _zh_grams(self) -> list[dict[str, float]]:
         return [self._weighted(t) for t in self._texts("zh")]
 
     def _embed(self, clauses: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -166,7 +199,8 @@ class SimilarityNet:
                 matrix = self._en_matrix if lang == "en" else self._zh_matrix
             return (self._embed(clause_texts) @ matrix.T).tolist()  # type: ignore[no-any-return]
         grams = self._zh_grams
-        return [[_cosine(self._weighted(c), g) for g in grams] for c in clause_texts]
+        weighted = [self._weighted(c) for c in clause_texts]
+        return [[_cosine(w, g) for g in grams] for w in weighted]
 
     def find(self, text: str) -> list[RedFlag]:
         """Red flags whose exemplars some clause of ``text`` is close to (one per code)."""

@@ -227,3 +227,24 @@ def test_cli_reports_bad_lines_and_goes_on() -> None:
     ]
     assert b"line 2: error: empty message" in done.stderr
     assert b"Traceback" not in done.stderr
+
+
+def test_a_missing_embedding_model_leaves_triage_to_the_rules(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    screen = Screen(SimilarityNet(get_embedder("/nonexistent/embedding-model")))
+    text = "Since this morning I can't feel my bottom."
+    assert screen.assess(text) == assess(text)
+    assert "similarity net skipped" in caplog.text
+
+
+def test_the_bank_is_embedded_once_per_model(tmp_path: Path) -> None:
+    embedder = get_embedder("all-MiniLM-L6-v2")
+    text = "Since the weekend I just don't feel the urge to pee at all."
+    first = SimilarityNet(embedder, cache_dir=tmp_path)
+    found = first.find(text)
+    (cached,) = tmp_path.glob("exemplars-en-*.npy")
+    second = SimilarityNet(embedder, cache_dir=tmp_path)
+    assert second.find(text) == found
+    cached.write_bytes(b"not an array")  # a damaged cache is embedded again
+    assert SimilarityNet(embedder, cache_dir=tmp_path).find(text) == found
