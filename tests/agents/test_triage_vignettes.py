@@ -56,10 +56,10 @@ def test_vignette(item: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def screen() -> Screen:
+def screen(tmp_path_factory: pytest.TempPathFactory) -> Screen:
     from tools.settings import Settings
 
-    return Screen.from_settings(Settings())
+    return Screen.from_settings(Settings(home=tmp_path_factory.mktemp("spine-home")))
 
 
 @pytest.mark.parametrize("name", EXACT)
