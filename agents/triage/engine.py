@@ -13,6 +13,7 @@ import re
 
 from agents.triage.models import Triage, decide, flag
 from agents.triage.rules import FRAGMENTS as _FRAGMENTS
+from agents.triage.rules import NET_EXCEPTIONS as _NET_EXCEPTIONS
 from agents.triage.rules import RULES as _RULES
 
 __all__ = ["asserts_present", "assess", "clause_spans", "is_hypothetical"]
@@ -65,8 +66,6 @@ def _split(table: str) -> tuple[str, str]:
     return english, "|".join(line for line in lines if _CJK.search(line)) or "(?!)"
 
 
-# English alternatives start with a character class, not a look-behind, so that `re` can skip
-# to word starts quickly; they run on the text padded with one space (see assess).
 def _merged() -> list[tuple[str, str, str]]:
     """The rules, tables of one code with the same exceptions joined: one scan each."""
     tables: dict[tuple[str, str], list[str]] = {}
@@ -75,6 +74,8 @@ def _merged() -> list[tuple[str, str, str]]:
     return [(code, "\n".join(parts), unless) for (code, unless), parts in tables.items()]
 
 
+# English alternatives start with a character class, not a look-behind, so that `re` can skip
+# to word starts quickly; they run on the text padded with one space (see assess).
 _COMPILED = [
     (
         code,
@@ -434,10 +435,7 @@ class _Context:
             and not _OWNED.search(text, max(clause[0], start - 4), end)
         ):
             return False
-        if code in _KIN_CODES and (
-            _SELF_COMPLAINT.search(text)  # the writer is the patient
-            or (code != "fever" and not _KIN_PATIENT.search(text))  # nor is the relative
-        ):
+        if code in _KIN_CODES and not _relative_is_patient(text, code):
             if _KIN_ANY.search(text, *sentence):
                 return False
             if code == "_fragility":  # "my mum, 78, has osteoporosis and fell": she is the patient
@@ -446,6 +444,18 @@ class _Context:
             if people and any(k.startswith("kin") for k, v in people[-1].groupdict().items() if v):
                 return False
         return True
+
+
+def _relative_is_patient(text: str, code: str) -> bool:
+    """Whether a relative named in ``text`` is the patient (a carer writing), for ``code``.
+
+    Not when the writer has a complaint of their own; a relative's fever otherwise is the
+    patient's ("my mum has a temperature"), a relative's history only when the relative is the
+    one described with the spine problem ("my dad's back is worse, he's on methotrexate").
+    """
+    if _SELF_COMPLAINT.search(text):
+        return False
+    return code == "fever" or bool(_KIN_PATIENT.search(text))
 
 
 def _age_70_plus(text: str) -> bool:
@@ -534,7 +544,11 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 
 def is_hypothetical(text: str, start: int, end: int) -> bool:
     """Whether the clause ``text[start:end]`` is a hypothetical or a question about a symptom."""
-    norm = text.translate(_FOLD)
+    return _hypothetical(text.translate(_FOLD), start, end)
+
+
+def _hypothetical(norm: str, start: int, end: int) -> bool:
+    """:func:`is_hypothetical` on text already folded."""
     if _HYP.search(norm, start, end):
         return True
     tail = norm[end : end + 2].lstrip()
@@ -570,6 +584,8 @@ _UNLESS: dict[str, list[re.Pattern[str]]] = {}
 for _code, _en, _zh, _unless in _COMPILED:
     if _unless.pattern != "(?!)":
         _UNLESS.setdefault(_code, []).append(_unless)
+for _code, _table in _NET_EXCEPTIONS.items():
+    _UNLESS.setdefault(_code, []).append(_compile(_table))
 _HISTORIES = frozenset({
     "cancer_history", "immunosuppression", "iv_drug_use", "infection_risk",
     "minor_trauma_fragility", "weight_loss",
@@ -584,7 +600,7 @@ def asserts_present(text: str, start: int, end: int, code: str) -> bool:
     whole clauses use it in place of the rules' per-mention checks.
     """
     norm = text.translate(_FOLD)
-    if is_hypothetical(text, start, end) or _DENIAL.search(norm, start, end):
+    if _hypothetical(norm, start, end) or _DENIAL.search(norm, start, end):
         return False
     if not _Context(norm, [(start, end)]).accepts(code, start, end, _NEVER):
         return False  # negated from before the clause ("denies fever, saddle numbness")
@@ -599,11 +615,5 @@ def asserts_present(text: str, start: int, end: int, code: str) -> bool:
     if code in _HISTORIES or code == "fever":
         people = list(_KIN.finditer(norm, start, end))
         if people and any(k.startswith("kin") for k, v in people[0].groupdict().items() if v):
-            return bool(  # "my sister had chemotherapy", unless the sister is the patient
-                code == "fever"
-                and not _SELF_COMPLAINT.search(norm)
-                or code != "fever"
-                and _KIN_PATIENT.search(norm)
-                and not _SELF_COMPLAINT.search(norm)
-            )
+            return _relative_is_patient(norm, code)  # "my sister had chemotherapy"
     return not (code in _CHRONIC_CODES and _CHRONIC.search(norm, start, end))

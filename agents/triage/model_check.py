@@ -26,14 +26,13 @@ __all__ = ["CHECK_CODES", "ModelCheck", "ModelFlag", "ModelFlags"]
 
 log = logging.getLogger(__name__)
 CHECK_CODES = [c for c in CODES if c != "diabetes"]
+_ENUM: list[JsonValue] = list(CHECK_CODES)  # the schema's allowed values
 
 
 class ModelFlag(BaseModel):
     """One red flag the model found."""
 
-    code: str = Field(
-        description="red-flag code", json_schema_extra={"enum": list[JsonValue](CHECK_CODES)}
-    )
+    code: str = Field(description="red-flag code", json_schema_extra={"enum": _ENUM})
     quote: str = Field(description="the patient's exact words that show it")
 
     @field_validator("code")

@@ -61,6 +61,8 @@ CODES: dict[str, tuple[str, TriageLevel, str, str]] = {
 }  # fmt: skip
 LABELS: dict[str, dict[str, str]] = {c: {"en": v[2], "zh": v[3]} for c, v in CODES.items()}
 _LEVEL_ZH = {"emergency": "急诊", "urgent": "尽快就诊", "routine": "常规"}
+# between flags, before the quotes, between quotes, after them
+_PUNCTUATION = {"en": ("; ", " (", ", ", ")"), "zh": ("；", "（", "，", "）")}
 
 # A flag of the first group with one of the second is an emergency, and every flag involved is
 # raised so the reasons say why: epidural abscess, metastatic cord compression, cord injury.
@@ -103,13 +105,9 @@ class Triage(BaseModel):
             quotes = said.setdefault(LABELS[r.code][key], [])
             if words and r.evidence.strip() and r.evidence.strip() not in quotes:
                 quotes.append(r.evidence.strip())
-        if key == "zh":
-            return "；".join(
-                f"{label}（{'，'.join(f'“{q}”' for q in quotes)}）" if quotes else label
-                for label, quotes in said.items()
-            )
-        return "; ".join(
-            f"{label} ({', '.join(f'“{q}”' for q in quotes)})" if quotes else label
+        between, opening, comma, closing = _PUNCTUATION[key]
+        return between.join(
+            f"{label}{opening}{comma.join(f'“{q}”' for q in quotes)}{closing}" if quotes else label
             for label, quotes in said.items()
         )
 

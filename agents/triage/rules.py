@@ -965,12 +965,17 @@ when (?:i )?walk|(?:after|while|on) walking|claudicat\w*|stenosis
     ("myelopathy", r"""
 (?:低头|屈颈|颈部前屈)…(?:一股电|电(?:从|一样|似的))
 """, ""),
-    ("bilateral_sciatica", r"""
-""", r"""
+)  # fmt: skip
+
+# Exceptions only the clause-matching layers (the similarity net) apply, beside each code's rule
+# exceptions: words that make a clause like an exemplar no red flag, where the rules' own
+# patterns never match such a clause in the first place.
+NET_EXCEPTIONS: dict[str, str] = {
+    "bilateral_sciatica": r"""
 after (?:running|a run|the gym|exercise|training|football|footy|a marathon|a hike|hiking|cycling|
     squats)
 (?:left|right|one) (?:leg|side) only|only (?:in |down )?(?:the |my )?(?:left|right|one) (?:leg|
     side)|(?:other|right|left) (?:leg|one|side)(?:'s| is)? (?:fine|ok|okay|normal|totally fine)
 (?:另一|右|左)(?:条|侧|边)?(?:腿|边)(?:没事|正常|不疼|不痛|好好的)|只有(?:左|右)(?:腿|边)|跑(?:步|完)|运动后|健身后
-"""),
-)  # fmt: skip
+""",
+}  # fmt: skip
