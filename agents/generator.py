@@ -1,13 +1,15 @@
 """The SpineGPT generator agent: draft an answer from the evidence, at the localized levels.
 
-A LangGraph node. It reads the conversation, the triage, the levels and imaging the localizer
-found and the numbered evidence the retriever returned, and asks the chat model (SpineGPT on vLLM,
+A LangGraph node. It reads the turn's facts (question, language, DICOM series), the earlier
+messages, the triage, the levels the localizer found and the numbered evidence the retriever
+returned, and asks the chat model (SpineGPT on vLLM,
 or the embedded SmolLM2) for a three-part draft: plain words for the patient, what the evidence
 says with ``[n]`` citations, and next steps. Tokens are streamed to the graph's ``custom`` stream
 as they arrive (``{"node": "generate", "token": ...}``) so a UI can show them live.
 
-Images attached to the turn go to a VLM as image parts (a DICOM series as its rendered middle
-slice); a text-only model gets the de-identified metadata and a note that it did not see them.
+Images attached to the turn go to a VLM as image parts (a DICOM series as the preview the turn's
+reading rendered from its middle slice); a text-only model gets the de-identified metadata and a
+note that it did not see them.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from pydantic import BaseModel, Field
 
 from agents import prompts
 from agents.llm import ChatModel, ImagePart, Message, assistant, system, user
-from agents.localizer import Attachment, role_and_text
+from agents.localizer import Series
 from agents.retriever import Evidence
-from tools.tokens import language_of
+from agents.turn import TurnFacts, role_and_text
 
 __all__ = [
     "Generation",
@@ -71,7 +73,6 @@ class Generation(BaseModel):
 class GeneratorUpdate(TypedDict):
     draft: str
     generation: Generation
-    lang: str
 
 
 def _stream_writer() -> Callable[[Any], None]:
@@ -119,9 +120,9 @@ def numbered_sources(evidence: Sequence[Evidence], chars: int = EVIDENCE_CHARS) 
     return "\n".join(blocks)
 
 
-def _imaging_lines(imaging: Sequence[Mapping[str, Any]]) -> str:
+def _imaging_lines(series: Sequence[Series]) -> str:
     lines = []
-    for item in imaging:
+    for item in (s.summary for s in series):
         facts = ", ".join(
             f"{k}={item[k]}"
             for k in ("modality", "body_part", "description", "plane", "slices", "rows", "columns")
@@ -137,23 +138,17 @@ def _triage_line(triage: Any, lang: str) -> str:
     return f"{triage.level} — {triage.summary(lang)}"
 
 
-def _images(attachments: Sequence[Attachment]) -> list[ImagePart]:
-    """Image parts for a VLM: PNG/JPEG as they are, DICOM as the rendered middle slice."""
+def _images(facts: TurnFacts) -> list[ImagePart]:
+    """Image parts for a VLM: PNG/JPEG as they are, DICOM series as their previews."""
     parts = []
-    for a in attachments:
-        name = a.name or Path(a.path).name
-        try:
-            if a.kind == "image":
+    for a in facts.attachments:
+        if a.kind == "image":
+            try:
                 part = ImagePart.from_path(a.path)
-                parts.append(part.model_copy(update={"label": name}))
-            elif a.kind == "dicom":
-                from tools.dicom import scan_series
-                from tools.dicom_render import render_png
-
-                for series in scan_series(a.path).series:
-                    parts.append(ImagePart.from_bytes(render_png(series), label=name))
-        except Exception:  # noqa: BLE001 - the localizer already reported unreadable files
-            continue
+            except (OSError, ValueError):  # the upload check let it through; it is gone now
+                continue
+            parts.append(part.model_copy(update={"label": a.name or Path(a.path).name}))
+    parts += [ImagePart.from_bytes(s.preview, label=s.file) for s in facts.series if s.preview]
     return parts
 
 
@@ -172,14 +167,13 @@ def _history(messages: Sequence[Any], turns: int, chars: int) -> list[Message]:
 
 def build_messages(
     state: Mapping[str, Any], *, history_turns: int, with_images: bool, compact: bool = False
-) -> tuple[list[Message], str]:
-    """The generator's prompt for this turn, and the answer language (``compact``: shorter
-    sources and history, for the embedded model)."""
+) -> list[Message]:
+    """The generator's prompt for this turn (``compact``: shorter sources and history, for the
+    embedded model); the answer's language is ``facts.lang``."""
     evidence_chars = COMPACT_EVIDENCE_CHARS if compact else EVIDENCE_CHARS
     history_chars = COMPACT_HISTORY_CHARS if compact else HISTORY_CHARS
-    messages = list(state.get("messages") or [])
-    question = role_and_text(messages[-1])[1] if messages else ""
-    lang = language_of(question)
+    facts: TurnFacts = state["facts"]
+    lang = facts.lang
     headings = prompts.SECTION_HEADINGS[lang]
     triage = state.get("triage")
     instructions = prompts.GENERATOR_SYSTEM.format(language=LANGUAGES[lang], **headings)
@@ -191,31 +185,29 @@ def build_messages(
     context = prompts.GENERATOR_CONTEXT.format(
         triage=_triage_line(triage, lang),
         levels=", ".join(state.get("levels") or []) or "none named",
-        imaging=_imaging_lines(state.get("imaging") or []),
+        imaging=_imaging_lines(facts.series),
         sources=numbered_sources(state.get("evidence") or [], evidence_chars),
     )
-    attachments = [Attachment.model_validate(a) for a in state.get("attachments") or []]
-    images = _images(attachments) if with_images else []
-    if not with_images and any(a.kind in ("image", "dicom") for a in attachments):
-        names = ", ".join(a.name or Path(a.path).name for a in attachments)
+    images = _images(facts) if with_images else []
+    if not with_images and any(a.kind in ("image", "dicom") for a in facts.attachments):
+        names = ", ".join(a.name or Path(a.path).name for a in facts.attachments)
         context += f"\n[Images were attached ({names}) but this model reads text only: say so.]"
-    turn = [
+    return [
         system(f"{instructions}\n\n{context}"),
-        *_history(messages, history_turns, history_chars),
-        user(question, images=images),
+        *_history(state.get("messages") or [], history_turns, history_chars),
+        user(facts.text, images=images),
     ]
-    return turn, lang
 
 
 async def generate(
     state: Mapping[str, Any], *, model: ChatModel, history_turns: int = 4
 ) -> GeneratorUpdate:
     """LangGraph node: the first draft of this turn's answer, streamed as it is written."""
-    messages, lang = build_messages(
+    messages = build_messages(
         state,
         history_turns=history_turns,
         with_images=model.supports_images,
         compact=model.config.embedded,
     )
     draft, generation = await stream_to_graph(model, messages, "generate")
-    return {"draft": draft, "generation": generation, "lang": lang}
+    return {"draft": draft, "generation": generation}

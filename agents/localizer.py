@@ -1,16 +1,17 @@
 """The level-localizer agent: which vertebral levels is this conversation about?
 
-A LangGraph node (async, state in → partial state out). It reads the newest user turn, the
-attachments of that turn (DICOM files or series folders, VerSe centroid JSON, radiology report
-text) and the levels found on earlier turns, and writes:
+Reading happens once per turn, at its start (:func:`read_levels`, called by
+:func:`agents.turn.read_turn`): the newest user text and the turn's attachments (DICOM files or
+series folders, VerSe centroid JSON, radiology report text) give this turn's level mentions, the
+one-line warnings (non-canonical vertebrae, unreadable attachments, a report or image whose levels
+disagree with what the user wrote) and each DICOM series, de-identified (no names, IDs, dates or
+UIDs), as metadata and a rendered preview that the generator and the UI reuse.
 
-- ``levels``: every canonical level so far, unique, in anatomical order (accumulated across turns);
+The node, :func:`localize`, accumulates across the conversation:
+
+- ``levels``: every canonical level so far, unique, in anatomical order;
 - ``level_evidence``: why each level is there (span and surface in the text, or the DICOM field, or
-  the slice mapped through vertebral centroids), accumulated;
-- ``level_warnings``: this turn's warnings (non-canonical vertebrae, unreadable attachments, a
-  report or image whose levels disagree with what the user wrote);
-- ``imaging``: this turn's DICOM series, de-identified (no names, IDs, dates or UIDs), as the
-  metadata a text-only model or a UI table can show.
+  the slice mapped through vertebral centroids).
 
 It is deterministic: no model call. Text goes through ``tools.levels``, images through
 ``tools.dicom`` (de-identified before anything leaves the process) and ``tools.spatial``.
@@ -18,7 +19,6 @@ It is deterministic: no model call. Text goes through ``tools.levels``, images t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypedDict
@@ -27,15 +27,7 @@ from pydantic import BaseModel, Field
 
 from tools import levels as lv
 
-__all__ = [
-    "Attachment",
-    "LevelEvidence",
-    "LocalizerUpdate",
-    "localize",
-    "latest_user_text",
-    "role_and_text",
-    "user_texts",
-]
+__all__ = ["Attachment", "LevelEvidence", "LocalizerUpdate", "Series", "localize", "read_levels"]
 
 Source = Literal["text", "report", "dicom", "centroids"]
 
@@ -66,45 +58,25 @@ class LevelEvidence(BaseModel):
     file: str | None = Field(None, description="attachment name for report/dicom/centroids")
 
 
+class Series(BaseModel):
+    """One DICOM series of a turn, as a text-only model, a VLM or a UI may show it."""
+
+    file: str = Field(description="the attachment's name")
+    summary: dict[str, Any] = Field(description="de-identified metadata (modality, plane ...)")
+    preview: bytes | None = Field(None, description="PNG of the middle slice, for a VLM and the UI")
+    preview_error: str | None = Field(None, description="why there is no preview")
+
+
 class LocalizerUpdate(TypedDict):
-    """What the node writes (levels and evidence: full accumulated lists; the rest: this turn)."""
+    """What the node writes: the full accumulated lists."""
 
     levels: list[str]
     level_evidence: list[LevelEvidence]
-    level_warnings: list[str]
-    imaging: list[dict[str, Any]]
 
 
-def role_and_text(message: Any) -> tuple[str, str]:
-    if isinstance(message, Mapping):
-        role, content = str(message.get("role", "")), message.get("content", "")
-    else:  # a LangChain message
-        role, content = str(getattr(message, "type", "")), getattr(message, "content", "")
-    if isinstance(content, list):  # multimodal content parts
-        content = " ".join(
-            str(part["text"]) for part in content if isinstance(part, Mapping) and "text" in part
-        )
-    return role, str(content)
-
-
-def user_texts(messages: Sequence[Any]) -> list[str]:
-    """The text of every user turn, oldest first."""
-    texts = []
-    for message in messages:
-        role, content = role_and_text(message)
-        if role in ("human", "user"):
-            texts.append(content)
-    return texts
-
-
-def latest_user_text(messages: Sequence[Any]) -> tuple[int, str]:
-    """The number of user turns so far and the newest user text ("" if none)."""
-    texts = user_texts(messages)
-    return len(texts), texts[-1] if texts else ""
-
-
-def _text_evidence(text: str, source: Source, turn: int, file: str | None) -> list[LevelEvidence]:
-    result = lv.parse(text)
+def _mentions(
+    result: lv.ParseResult, source: Source, turn: int, file: str | None
+) -> list[LevelEvidence]:
     return [
         LevelEvidence(
             level=m.level,
@@ -117,10 +89,6 @@ def _text_evidence(text: str, source: Source, turn: int, file: str | None) -> li
         )
         for m in result.mentions
     ]
-
-
-def _text_warnings(text: str, where: str) -> list[str]:
-    return [f"{where}: {w.message}" for w in lv.parse(text).warnings]
 
 
 def _vertebrae(levels: Sequence[str]) -> set[str]:
@@ -147,71 +115,60 @@ def _disagreements(evidence: Sequence[LevelEvidence], turn: int) -> list[str]:
     return warnings
 
 
+def read_levels(
+    text: str, attachments: Sequence[Attachment], turn: int
+) -> tuple[list[LevelEvidence], list[str], list[Series]]:
+    """This turn's level mentions, warnings and DICOM series (blocking: it reads the files).
+
+    Nothing here raises: an unreadable attachment becomes a one-line warning.
+    """
+    parsed = lv.parse(text)
+    mentions = _mentions(parsed, "text", turn, None)
+    warnings = [f"message: {w.message}" for w in parsed.warnings]
+    series: list[Series] = []
+    if attachments:
+        found, notes, series = _read_attachments(attachments, turn)
+        mentions += found
+        warnings += notes
+    return mentions, warnings + _disagreements(mentions, turn), series
+
+
 async def localize(state: Mapping[str, Any]) -> LocalizerUpdate:
-    """LangGraph node: find the levels of the newest user turn and its attachments.
+    """LangGraph node: this turn's mentions (``facts``) joined to the conversation's levels.
 
     Args:
-        state: graph state with ``messages`` (LangChain messages or role/content dicts),
-            optionally ``attachments`` (this turn's :class:`Attachment` list or dicts), and the
-            previous ``levels`` / ``level_evidence``.
+        state: graph state with ``facts`` (:class:`agents.turn.TurnFacts`) and the previous
+            ``levels`` / ``level_evidence``.
 
     Returns:
-        ``levels`` and ``level_evidence`` accumulated over the conversation, and this turn's
-        ``level_warnings``.
+        ``levels`` and ``level_evidence`` accumulated over the conversation.
     """
-    turn, text = latest_user_text(state.get("messages") or [])
-    turn = max(turn, 1)
-    previous = [
-        e if isinstance(e, LevelEvidence) else LevelEvidence.model_validate(e)
-        for e in state.get("level_evidence") or []
-    ]
-    new = _text_evidence(text, "text", turn, None)
-    warnings = _text_warnings(text, "message")
-    attachments = [
-        a if isinstance(a, Attachment) else Attachment.model_validate(a)
-        for a in state.get("attachments") or []
-    ]
-    imaging: list[dict[str, Any]] = []
-    if attachments:
-        found, notes, imaging = await asyncio.to_thread(_read_attachments, attachments, turn)
-        new += found
-        warnings += notes
-    warnings += _disagreements(new, turn)
-
-    seen = {(e.level, e.source, e.surface, e.start, e.turn, e.file) for e in previous}
-    evidence = list(previous)
-    for e in new:
+    evidence = list(state.get("level_evidence") or [])
+    seen = {(e.level, e.source, e.surface, e.start, e.turn, e.file) for e in evidence}
+    for e in state["facts"].mentions:
         key = (e.level, e.source, e.surface, e.start, e.turn, e.file)
         if key not in seen:
             seen.add(key)
             evidence.append(e)
     levels = lv.sort_levels([*(state.get("levels") or []), *(e.level for e in evidence)])
-    return {
-        "levels": levels,
-        "level_evidence": evidence,
-        "level_warnings": warnings,
-        "imaging": imaging,
-    }
+    return {"levels": levels, "level_evidence": evidence}
 
 
 def _read_attachments(
     attachments: Sequence[Attachment], turn: int
-) -> tuple[list[LevelEvidence], list[str], list[dict[str, Any]]]:
-    """Levels from reports, DICOM descriptions and centroid-mapped slices (runs in a thread).
-
-    Nothing here raises: an unreadable attachment becomes a one-line warning.
-    """
+) -> tuple[list[LevelEvidence], list[str], list[Series]]:
+    """Levels from reports, DICOM descriptions and centroid-mapped slices; the DICOM series."""
     evidence: list[LevelEvidence] = []
     warnings: list[str] = []
-    imaging: list[dict[str, Any]] = []
+    imaging: list[Series] = []
     series_seen: list[tuple[Attachment, Any]] = []
     for a in sorted(attachments, key=lambda a: a.kind == "centroids"):  # series before centroids
         name = a.name or Path(a.path).name
         try:
             if a.kind == "report":
-                report = _read_report(Path(a.path))
-                evidence += _text_evidence(report, "report", turn, name)
-                warnings += _text_warnings(report, name)
+                parsed = lv.parse(_read_report(Path(a.path)))
+                evidence += _mentions(parsed, "report", turn, name)
+                warnings += [f"{name}: {w.message}" for w in parsed.warnings]
             elif a.kind == "dicom":
                 found, notes, summaries, series = _read_dicom(a, name, turn)
                 evidence += found
@@ -237,17 +194,19 @@ def _read_report(path: Path) -> str:
 
 def _read_dicom(
     a: Attachment, name: str, turn: int
-) -> tuple[list[LevelEvidence], list[str], list[dict[str, Any]], list[Any]]:
-    """Series under a DICOM file or folder: de-identified summaries and description levels."""
+) -> tuple[list[LevelEvidence], list[str], list[Series], list[Any]]:
+    """Series under a DICOM file or folder: description levels, de-identified summaries and a
+    preview of each (the middle slice, read once)."""
     from tools.dicom import DicomError, inspect, read, scan_series
     from tools.dicom_deid import scrub_description
+    from tools.dicom_render import render_png
 
     if not Path(a.path).exists():
         raise FileNotFoundError(f"no such file or folder: {a.path}")
     scan = scan_series(a.path)
     warnings = [f"{name}: skipped {s.path.name}: {s.reason}" for s in scan.skipped]
     evidence: list[LevelEvidence] = []
-    imaging: list[dict[str, Any]] = []
+    imaging: list[Series] = []
     for series in scan.series:
         try:
             middle = read(series.middle)
@@ -266,26 +225,28 @@ def _read_dicom(
                     file=f"{name} (SeriesDescription)",
                 )
             )
-        imaging.append(
-            {
-                "file": name,
-                "modality": info.modality,
-                "body_part": info.body_part,
-                "description": scrub_description(description, middle.dataset) or None,
-                "plane": info.plane,
-                "slices": len(series),
-                "rows": info.rows,
-                "columns": info.columns,
-                "frames": info.frames,
-                "pixel_spacing_mm": info.pixel_spacing,
-                "slice_thickness_mm": info.slice_thickness,
-                "photometric_interpretation": info.photometric_interpretation,
-                "transfer_syntax": info.transfer_syntax_name,
-                "pixels_decode": info.pixels_decode,
-                "phi_tags_removed": info.phi_tags_present,
-                "burned_in_annotation": info.burned_in_annotation,
-            }
-        )
+        summary = {
+            "file": name,
+            "modality": info.modality,
+            "body_part": info.body_part,
+            "description": scrub_description(description, middle.dataset) or None,
+            "plane": info.plane,
+            "slices": len(series),
+            "rows": info.rows,
+            "columns": info.columns,
+            "frames": info.frames,
+            "pixel_spacing_mm": info.pixel_spacing,
+            "slice_thickness_mm": info.slice_thickness,
+            "photometric_interpretation": info.photometric_interpretation,
+            "transfer_syntax": info.transfer_syntax_name,
+            "pixels_decode": info.pixels_decode,
+            "phi_tags_removed": info.phi_tags_present,
+            "burned_in_annotation": info.burned_in_annotation,
+        }
+        try:
+            imaging.append(Series(file=name, summary=summary, preview=render_png(middle)))
+        except DicomError as exc:
+            imaging.append(Series(file=name, summary=summary, preview_error=str(exc)))
         if info.burned_in_annotation == "YES":
             warnings.append(f"{name}: pixels carry burned-in annotation (may contain identifiers)")
     return evidence, warnings, imaging, scan.series

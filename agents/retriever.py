@@ -1,26 +1,25 @@
 """The retriever agent: what do the guidelines and textbooks say about this problem at this level?
 
 A LangGraph node (async, state in → partial state out). It searches the knowledge base with the
-newest user turn (plus the previous one when the newest is a short follow-up such as "and
-surgery?"), boosted toward the levels the localizer accumulated, and writes ``evidence``: chunks
-with their citations, provenance and scores. A store or embedding failure does not stop the
-consultation: ``evidence`` is empty and ``retrieval_warnings`` says why in one line.
+turn's query (``facts.query``: the newest user turn, plus the previous one when the newest is a
+short follow-up such as "and surgery?"), boosted toward the levels the localizer accumulated, and
+writes ``evidence``: chunks with their citations, provenance and scores. The settings are the
+graph's (passed in by the consult graph from its run context), never a process-wide global. A
+store or embedding failure does not stop the consultation: ``evidence`` is empty and
+``retrieval_warnings`` says why in one line.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from pydantic import BaseModel, Field
 
-from agents.localizer import user_texts
-from tools.settings import Settings, get_settings
+from tools.settings import Settings
 
-__all__ = ["Evidence", "RetrieverUpdate", "build_query", "retrieve"]
-
-FOLLOW_UP_WORDS = 8
+__all__ = ["Evidence", "RetrieverUpdate", "retrieve", "search"]
 
 
 class Evidence(BaseModel):
@@ -50,18 +49,7 @@ class Evidence(BaseModel):
 
 class RetrieverUpdate(TypedDict):
     evidence: list[Evidence]
-    retrieval_query: str
     retrieval_warnings: list[str]
-
-
-def build_query(messages: Sequence[Any]) -> str:
-    """The newest user text; a short follow-up also carries the previous user turn."""
-    texts = [t.strip() for t in user_texts(messages) if t.strip()]
-    if not texts:
-        return ""
-    if len(texts) > 1 and len(texts[-1].split()) < FOLLOW_UP_WORDS and len(texts[-1]) < 40:
-        return f"{texts[-2]}\n{texts[-1]}"
-    return texts[-1]
 
 
 def search(settings: Settings, query: str, levels: list[str] | None) -> list[Evidence]:
@@ -72,28 +60,25 @@ def search(settings: Settings, query: str, levels: list[str] | None) -> list[Evi
     return [Evidence.model_validate(hit.model_dump()) for hit in hits]
 
 
-async def retrieve(state: Mapping[str, Any]) -> RetrieverUpdate:
-    """LangGraph node: evidence for the newest user turn at the localized levels.
+async def retrieve(state: Mapping[str, Any], settings: Settings) -> RetrieverUpdate:
+    """LangGraph node: evidence for this turn's query at the localized levels.
 
     Args:
-        state: graph state with ``messages`` and, from the localizer, ``levels``.
+        state: graph state with ``facts`` (the turn's query) and, from the localizer, ``levels``.
+        settings: the graph's settings (store, embedding model, ``retrieval_k``).
 
     Returns:
-        ``evidence`` (best first, each with its citation), the query used, and warnings.
+        ``evidence`` (best first, each with its citation) and warnings.
     """
     from knowledge.store import StoreError
     from tools.embedding import EmbeddingError
 
-    query = build_query(state.get("messages") or [])
+    query = state["facts"].query
     if not query:
-        return {"evidence": [], "retrieval_query": "", "retrieval_warnings": []}
+        return {"evidence": [], "retrieval_warnings": []}
     levels = list(state.get("levels") or []) or None
     try:
-        evidence = await asyncio.to_thread(search, get_settings(), query, levels)
+        evidence = await asyncio.to_thread(search, settings, query, levels)
     except (StoreError, EmbeddingError) as exc:
-        return {
-            "evidence": [],
-            "retrieval_query": query,
-            "retrieval_warnings": [f"knowledge base unavailable: {exc}"],
-        }
-    return {"evidence": evidence, "retrieval_query": query, "retrieval_warnings": []}
+        return {"evidence": [], "retrieval_warnings": [f"knowledge base unavailable: {exc}"]}
+    return {"evidence": evidence, "retrieval_warnings": []}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
@@ -46,7 +47,9 @@ __all__ = [
     "Finding",
     "Review",
     "RevisionRound",
+    "Sentence",
     "check",
+    "read_draft",
     "review",
     "revise",
     "sections",
@@ -83,7 +86,14 @@ class Finding(BaseModel):
     passed: bool
     severity: Literal["major", "minor"] = Field(description="major findings must be fixed")
     detail: str = Field(description="one line: what is wrong (or right)")
-    quotes: list[str] = Field(default_factory=list, description="the offending sentences")
+    sentences: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="the offending sentences: (start, end) character spans in the draft reviewed",
+    )
+
+    def quoted(self, draft: str) -> list[str]:
+        """The offending sentences' text (``draft``: the text this finding was made on)."""
+        return [draft[start:end] for start, end in self.sentences]
 
 
 class Review(BaseModel):
@@ -108,7 +118,7 @@ class RevisionRound(BaseModel):
     turn: int
     round: int
     stage: Literal["review", "final_edit", "clinician"]
-    draft: str = Field(description="the text reviewed (or, for final_edit, the text edited)")
+    draft: str = Field(description="the text reviewed (for final_edit, the draft it edited)")
     findings: list[Finding] = Field(default_factory=list)
     edits: list[str] = Field(default_factory=list, description="what the final edit changed")
 
@@ -131,27 +141,61 @@ _HEADING = {
     for part in ("patient", "evidence", "next")
 }
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+(?:\s*\[\d+\])*|$)", re.MULTILINE)
+_TRIM = " -*•\t"  # list marks and emphasis around a sentence
 CITATION = re.compile(r"\[(\d{1,2})\]")  # a source number as the generator writes it: [3]
 _ECHO = re.compile(r"^\s*(?:\*\*)?(?:revised )?(?:draft|answer)(?:\*\*)?\s*[:：]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a draft, with its trailing citations, where it stands and in which part."""
+
+    start: int
+    end: int
+    text: str
+    part: str  # preamble, patient, evidence or next
+
+
+def _regions(draft: str) -> list[tuple[str, int, int]]:
+    """(part, start, end) of the draft's parts in order; text before any heading is
+    ``preamble``, and a heading's own words belong to no part."""
+    marks = sorted(
+        (m.start(), m.end(), part) for part, rx in _HEADING.items() for m in rx.finditer(draft)
+    )
+    regions = [("preamble", 0, marks[0][0] if marks else len(draft))]
+    for i, (_, end, part) in enumerate(marks):
+        regions.append((part, end, marks[i + 1][0] if i + 1 < len(marks) else len(draft)))
+    return regions
+
+
+def _split(text: str, part: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    found = []
+    for m in _SENTENCE.finditer(text, start, len(text) if end is None else end):
+        raw = m.group(0)
+        lead = len(raw) - len(raw.lstrip(_TRIM))
+        words = raw.strip(_TRIM)
+        if len(tokenize(CITATION.sub("", words))) >= 2:
+            found.append(Sentence(m.start() + lead, m.start() + lead + len(words), words, part))
+    return found
+
+
+def read_draft(draft: str) -> list[Sentence]:
+    """Every sentence of ``draft`` by part, with its character span."""
+    return [s for part, start, end in _regions(draft) for s in _split(draft, part, start, end)]
 
 
 def sections(draft: str) -> dict[str, str]:
     """The draft's parts by heading (``patient``, ``evidence``, ``next``); text before the
     first heading counts as ``preamble``."""
-    marks = sorted(
-        (m.start(), m.end(), part) for part, rx in _HEADING.items() for m in rx.finditer(draft)
-    )
-    parts: dict[str, str] = {"preamble": draft[: marks[0][0]] if marks else draft}
-    for i, (_, end, part) in enumerate(marks):
-        stop = marks[i + 1][0] if i + 1 < len(marks) else len(draft)
-        parts[part] = (parts.get(part, "") + " " + draft[end:stop]).strip()
-    return {k: v.strip() for k, v in parts.items()}
+    parts: dict[str, str] = {}
+    for part, start, end in _regions(draft):
+        parts[part] = (parts.get(part, "") + " " + draft[start:end]).strip()
+    return parts
 
 
 def sentences(text: str) -> list[str]:
     """Sentences with their trailing citations, e.g. ``"... root [1]."``."""
-    found = (m.group(0).strip(" -*•\t") for m in _SENTENCE.finditer(text))
-    return [s for s in found if len(tokenize(CITATION.sub("", s))) >= 2]
+    return [s.text for s in _split(text, "")]
 
 
 def _support(sentence: str, source_words: set[str]) -> float:
@@ -197,8 +241,12 @@ def _agrees(named: str, levels: Sequence[str]) -> bool:
     return any(named in lv.vertebrae_of(level) for level in levels)
 
 
+def _spans(said: Sequence[Sentence]) -> list[tuple[int, int]]:
+    return [(x.start, x.end) for x in said]
+
+
 def _levels_agree(
-    draft: str, said: Sequence[str], levels: Sequence[str], evidence: Sequence[Evidence]
+    draft: str, said: Sequence[Sentence], levels: Sequence[str], evidence: Sequence[Evidence]
 ) -> Finding:
     named = lv.find_levels(draft)
     if levels:
@@ -210,7 +258,7 @@ def _levels_agree(
                 severity="major",
                 detail=f"the draft names {', '.join(wrong)} but this consultation is about "
                 f"{', '.join(levels)}",
-                quotes=[s for s in said if set(lv.find_levels(s)) & set(wrong)],
+                sentences=_spans([x for x in said if set(lv.find_levels(x.text)) & set(wrong)]),
             )
         if not named:
             return Finding(
@@ -229,27 +277,27 @@ def _levels_agree(
             severity="major",
             detail=f"the draft names {', '.join(stray)}, which neither the patient nor the "
             "sources mention",
-            quotes=[s for s in said if set(lv.find_levels(s)) & set(stray)],
+            sentences=_spans([x for x in said if set(lv.find_levels(x.text)) & set(stray)]),
         )
     return Finding(criterion="levels_agree", passed=True, severity="major", detail="agree")
 
 
-def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[Finding, Finding]:
+def _citations(said: Sequence[Sentence], evidence: Sequence[Evidence]) -> tuple[Finding, Finding]:
     vocab = [set(tokenize(e.text)) for e in evidence]  # once per source, not per sentence
-    said = sentences(parts.get("evidence", ""))
+    cited_part = [x for x in said if x.part == "evidence"]
     uncited, bad_number, unsupported = [], [], []
-    for s in said:
-        numbers = [int(n) for n in CITATION.findall(s)]
+    for x in cited_part:
+        numbers = [int(n) for n in CITATION.findall(x.text)]
         if not numbers:
-            uncited.append(s)
+            uncited.append(x)
         elif any(not 1 <= n <= len(evidence) for n in numbers):
-            bad_number.append(s)
-        elif max(_support(s, vocab[n - 1]) for n in numbers) < SUPPORT_MIN:
-            unsupported.append(s)
-    plain = f"{parts.get('preamble', '')}\n{parts.get('patient', '')}"
-    for s in sentences(plain):
-        if max((_support(s, words) for words in vocab), default=0.0) < PLAIN_SUPPORT_MIN:
-            unsupported.append(s)
+            bad_number.append(x)
+        elif max(_support(x.text, vocab[n - 1]) for n in numbers) < SUPPORT_MIN:
+            unsupported.append(x)
+    for x in said:
+        if x.part in ("preamble", "patient"):
+            if max((_support(x.text, words) for words in vocab), default=0.0) < PLAIN_SUPPORT_MIN:
+                unsupported.append(x)
     cited = Finding(
         criterion="claims_cited",
         passed=not (uncited or bad_number),
@@ -258,9 +306,9 @@ def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[
             f"{len(uncited)} evidence sentence(s) cite nothing; {len(bad_number)} cite a source "
             f"that does not exist (there are {len(evidence)})"
             if uncited or bad_number
-            else f"{len(said)} evidence sentence(s), all cited"
+            else f"{len(cited_part)} evidence sentence(s), all cited"
         ),
-        quotes=uncited + bad_number,
+        sentences=_spans(uncited + bad_number),
     )
     supported = Finding(
         criterion="claims_supported",
@@ -272,17 +320,17 @@ def _citations(parts: Mapping[str, str], evidence: Sequence[Evidence]) -> tuple[
             if unsupported
             else "cited sentences are backed by their sources"
         ),
-        quotes=unsupported,
+        sentences=_spans(unsupported),
     )
     return cited, supported
 
 
-def _red_flags(draft: str, said: Sequence[str], triage: Any) -> Finding:
+def _red_flags(draft: str, said: Sequence[Sentence], triage: Any) -> Finding:
     if triage is None or triage.level == "routine":
         return Finding(
             criterion="red_flags_addressed", passed=True, severity="major", detail="none found"
         )
-    played_down = [s for s in said if _PLAY_DOWN.search(s)]
+    played_down = [x for x in said if _PLAY_DOWN.search(x.text)]
     acted_on = bool(_URGENT.search(draft))
     return Finding(
         criterion="red_flags_addressed",
@@ -292,7 +340,7 @@ def _red_flags(draft: str, said: Sequence[str], triage: Any) -> Finding:
             f"{triage.level} red flags ({triage.summary()}) "
             + ("are played down" if played_down else "are addressed" if acted_on else "are ignored")
         ),
-        quotes=played_down,
+        sentences=_spans(played_down),
     )
 
 
@@ -315,11 +363,11 @@ def check(
     triage: Any = None,
 ) -> list[Finding]:
     """Every criterion's finding for ``draft``, in the order of :data:`CRITERIA`."""
-    parts = sections(draft)
-    cited, supported = _citations(parts, evidence)
-    missing = [p for p in ("patient", "evidence") if not parts.get(p)]
-    said = sentences(draft)
-    overreach = [s for s in said if _DOSE.search(s) or _CERTAIN.search(s)]
+    said = read_draft(draft)
+    cited, supported = _citations(said, evidence)
+    present = {part for part, start, end in _regions(draft) if draft[start:end].strip()}
+    missing = [p for p in ("patient", "evidence") if p not in present]
+    overreach = [x for x in said if _DOSE.search(x.text) or _CERTAIN.search(x.text)]
     return [
         _levels_agree(draft, said, levels, evidence),
         cited,
@@ -338,17 +386,13 @@ def check(
             detail=f"{len(overreach)} sentence(s) give a dose or promise an outcome"
             if overreach
             else "no dosing or certainty",
-            quotes=overreach,
+            sentences=_spans(overreach),
         ),
         deidentified(draft),
     ]
 
 
 # ---- the nodes --------------------------------------------------------------------------------
-
-
-def _evidence(state: Mapping[str, Any]) -> list[Evidence]:
-    return [Evidence.model_validate(e) for e in state.get("evidence") or []]
 
 
 async def review(state: Mapping[str, Any]) -> ReviewUpdate:
@@ -358,52 +402,45 @@ async def review(state: Mapping[str, Any]) -> ReviewUpdate:
     findings = check(
         draft,
         levels=list(state.get("levels") or []),
-        evidence=_evidence(state),
+        evidence=state.get("evidence") or [],
         triage=state.get("triage"),
     )
     verdict = Review(round=rounds, findings=findings)
     entry = RevisionRound(
-        turn=int(state.get("turn") or 1),
-        round=rounds,
-        stage="review",
-        draft=draft,
-        findings=findings,
+        turn=state["facts"].number, round=rounds, stage="review", draft=draft, findings=findings
     )
     return {"review": verdict, "revision_log": [entry]}
 
 
-def problems(verdict: Review) -> str:
-    """The failed findings as the numbered list the reviser is asked to fix."""
+def problems(verdict: Review, draft: str) -> str:
+    """The failed findings on ``draft`` as the numbered list the reviser is asked to fix."""
     lines = []
     for n, f in enumerate(verdict.failed, 1):
-        quoted = "".join(f'\n   - "{q}"' for q in f.quotes[:4])
+        quoted = "".join(f'\n   - "{q}"' for q in f.quoted(draft)[:4])
         lines.append(f"{n}. {CRITERIA[f.criterion]}: {f.detail}{quoted}")
     return "\n".join(lines)
 
 
 async def revise(state: Mapping[str, Any], *, model: ChatModel) -> dict[str, Any]:
     """LangGraph node: the model rewrites the draft to fix the reviewer's findings."""
-    lang = state.get("lang") or "en"
-    verdict: Review = state["review"]
+    lang = state["facts"].lang
+    draft = state.get("draft") or ""
+    faults = problems(state["review"], draft)
     messages = [
         system(
             prompts.REVISER_SYSTEM.format(language=LANGUAGES[lang])
             + "\n\nSources:\n"
             + numbered_sources(
-                _evidence(state),
+                state.get("evidence") or [],
                 COMPACT_EVIDENCE_CHARS if model.config.embedded else EVIDENCE_CHARS,
             )
         ),
-        user(
-            prompts.REVISER_REQUEST.format(
-                draft=state.get("draft") or "", problems=problems(verdict)
-            )
-        ),
+        user(prompts.REVISER_REQUEST.format(draft=draft, problems=faults)),
     ]
     text, generation = await stream_to_graph(model, messages, "revise")
     text = _ECHO.sub("", text)
     return {
-        "draft": text or state.get("draft") or "",
+        "draft": text or draft,
         "rounds": int(state.get("rounds") or 0) + 1,
         "generation": generation,
     }

@@ -46,7 +46,6 @@ __all__ = [
     "JudgeChoice",
     "MetricSummary",
     "aggregate",
-    "answer_body",
     "choose_judge",
     "evaluate_answers",
     "format_report",
@@ -156,16 +155,6 @@ def aggregate(
     return summaries
 
 
-def answer_body(answer: str, lang: str) -> str:
-    """The answer without its numbered source list and the educational notice."""
-    from agents import prompts
-
-    heading = prompts.SECTION_HEADINGS.get(lang, prompts.SECTION_HEADINGS["en"])["sources"]
-    notice = prompts.EDUCATIONAL_NOTICES.get(lang, prompts.EDUCATIONAL_NOTICE)
-    body = answer.split(f"\n\n**{heading}**", 1)[0]
-    return body.replace(f"_{notice}_", "").strip()
-
-
 def _finite(value: Any) -> float | None:
     number = float(value)
     return round(number, 4) if math.isfinite(number) else None
@@ -240,7 +229,7 @@ def _metrics(settings: Settings, judge: BackendConfig | None, judge_model: str) 
 
 async def _score(
     item: RetrievalItem,
-    answer: str,
+    body: str,
     contexts: list[str],
     references: list[str],
     metrics: Mapping[str, Any],
@@ -248,7 +237,6 @@ async def _score(
 ) -> tuple[dict[str, float | None], dict[str, str]]:
     from ragas import SingleTurnSample
 
-    body = answer_body(answer, item.lang)
     scores: dict[str, float | None] = {}
     errors: dict[str, str] = {}
     if contexts:
@@ -316,12 +304,14 @@ async def evaluate_answers(
                 turn_started = time.perf_counter()
                 result = await consult.ask(item.question, thread_id=thread)
                 seconds = round(time.perf_counter() - turn_started, 2)
-                evidence = (await consult.values(thread)).get("evidence") or []
+                state = await consult.values(thread)
+                evidence = state.get("evidence") or []
                 contexts = [e.text for e in evidence]
                 references = [texts[c] for c in item.reference_chunks]
                 answer = str(result.get("answer") or "")
+                body = state["answer"].body if state.get("answer") else ""
                 scores, errors = await _score(
-                    item, answer, contexts, references, metrics, settings.embedding_languages
+                    item, body, contexts, references, metrics, settings.embedding_languages
                 )
                 rows.append(
                     AnswerRow(

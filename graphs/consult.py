@@ -14,41 +14,102 @@ Run ``python -m graphs.consult --help`` for the terminal interface.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agents.answer import finalize
+from agents.answer import Answer, finalize
 from agents.generator import generate
 from agents.llm import ChatModel
-from agents.localizer import Attachment, localize, user_texts
+from agents.localizer import Attachment, localize
 from agents.retriever import retrieve
-from agents.reviewer import Review, RevisionRound, review, revise
+from agents.reviewer import RevisionRound, review, revise
 from agents.triage import Screen
+from agents.turn import read_turn
 from graphs.revisions import ClinicianEdit, save_clinician_edit
 from graphs.state import ConsultState
 from tools.settings import Settings, get_settings
 
-__all__ = ["Consult", "TurnEvent", "build_graph", "result_of"]
-
-Node = Callable[[Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
+__all__ = ["Consult", "ConsultContext", "TurnEvent", "build_graph", "result_of"]
 
 
-def _timed(name: str, node: Node) -> Callable[[ConsultState], Awaitable[dict[str, Any]]]:
-    """The node, adding its wall time in ms to ``timings`` (shown in the UI, read by benchmarks)."""
+@dataclass(frozen=True)
+class ConsultContext:
+    """What every node of a run may use: LangGraph hands it to the nodes as ``runtime.context``
+    (no node reads a process-wide global)."""
 
-    async def run(state: ConsultState) -> dict[str, Any]:
+    settings: Settings
+    model: ChatModel
+    screen: Screen
+
+
+Node = Callable[[ConsultState, ConsultContext], Awaitable[Mapping[str, Any]]]
+
+
+async def start_turn(state: ConsultState, ctx: ConsultContext) -> dict[str, Any]:
+    """Read the turn once (:func:`agents.turn.read_turn`) and triage every user turn so far;
+    the revision rounds start afresh."""
+    messages, attachments = state.get("messages") or [], state.get("attachments") or []
+    if attachments:  # files are read and rendered off the event loop
+        facts = await asyncio.to_thread(read_turn, messages, attachments)
+    else:
+        facts = read_turn(messages)
+    triage = await ctx.screen.aassess("\n".join(facts.texts))
+    return {"facts": facts, "triage": triage, "rounds": 0}
+
+
+async def _localize(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
+    return await localize(state)
+
+
+async def _retrieve(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
+    return await retrieve(state, ctx.settings)
+
+
+async def _generate(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
+    return await generate(state, model=ctx.model, history_turns=ctx.settings.consult_history_turns)
+
+
+async def _review(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
+    return await review(state)
+
+
+async def _revise(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
+    return await revise(state, model=ctx.model)
+
+
+async def _finalize(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
+    return await finalize(state)
+
+
+NODES: dict[str, Node] = {
+    "triage": start_turn,
+    "localize": _localize,
+    "retrieve": _retrieve,
+    "generate": _generate,
+    "review": _review,
+    "revise": _revise,
+    "finalize": _finalize,
+}
+
+
+def _timed(name: str, node: Node) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """The node with its context from the run, adding its wall time in ms to ``timings``
+    (shown in the UI, read by benchmarks)."""
+
+    async def run(state: ConsultState, runtime: Runtime[ConsultContext]) -> dict[str, Any]:
         started = time.perf_counter()
-        update = dict(await node(state))
+        update = dict(await node(state, runtime.context))
         update["timings"] = {name: round((time.perf_counter() - started) * 1000, 2)}
         return update
 
@@ -56,94 +117,72 @@ def _timed(name: str, node: Node) -> Callable[[ConsultState], Awaitable[dict[str
     return run
 
 
-async def _start_turn(state: Mapping[str, Any], screen: Screen) -> dict[str, Any]:
-    """Triage of every user turn so far; the turn counter and revision rounds start afresh."""
-    update = dict(await screen.node(state))
-    update["turn"] = len(user_texts(state.get("messages") or []))
-    update["rounds"] = 0
-    return update
+def after_review(state: ConsultState, runtime: Runtime[ConsultContext]) -> str:
+    """Revise while the review fails and the rounds allow it; else the final edit."""
+    if state["review"].passed or state["rounds"] >= runtime.context.settings.review_max_rounds:
+        return "finalize"
+    return "revise"
 
 
-def _after_review(max_rounds: int) -> Callable[[ConsultState], str]:
-    def route(state: ConsultState) -> str:
-        verdict: Review = state["review"]
-        if verdict.passed or int(state.get("rounds") or 0) >= max_rounds:
-            return "finalize"
-        return "revise"
-
-    return route
-
-
-def _clinician(settings: Settings) -> Callable[..., Awaitable[dict[str, Any]]]:
-    async def clinician(state: ConsultState, config: RunnableConfig) -> dict[str, Any]:
-        """Pause for a clinician to approve or edit the answer; saved as revision data."""
-        proposal = state.get("answer") or ""
-        verdict = state.get("review")
-        decision = interrupt(
-            {
-                "answer": proposal,
-                "draft": state.get("draft") or "",
-                "findings": [f.model_dump() for f in verdict.failed] if verdict else [],
-            }
-        )
-        decision = dict(decision) if isinstance(decision, Mapping) else {"action": "approve"}
-        edited = str(decision.get("text") or "").strip()
-        action: Literal["approve", "edit"] = (
-            "edit" if decision.get("action") == "edit" and edited else "approve"
-        )
-        final = edited if action == "edit" else proposal
-        thread = str((config.get("configurable") or {}).get("thread_id", ""))
-        record = ClinicianEdit.from_state(
-            state, thread_id=thread, action=action, final=final, editor=decision.get("editor")
-        )
-        save_clinician_edit(settings.home, record)
-        entry = RevisionRound(
-            turn=int(state.get("turn") or 1),
-            round=int(state.get("rounds") or 0),
-            stage="clinician",
-            draft=final,
-            edits=[f"clinician {action}d the answer" if action == "approve" else "clinician edit"],
-        )
-        return {
-            "answer": final,
-            "clinician": {"action": action, "record": record.id},
-            "revision_log": [entry],
+async def clinician(
+    state: ConsultState, config: RunnableConfig, runtime: Runtime[ConsultContext]
+) -> dict[str, Any]:
+    """Pause for a clinician to approve or edit the answer; saved as revision data."""
+    proposal = state["answer"]
+    verdict = state["review"]
+    draft = state.get("draft") or ""
+    decision = interrupt(
+        {
+            "answer": proposal.text,
+            "draft": draft,
+            "findings": [f.model_dump() | {"quotes": f.quoted(draft)} for f in verdict.failed],
         }
-
-    return clinician
+    )
+    decision = dict(decision) if isinstance(decision, Mapping) else {"action": "approve"}
+    edited = str(decision.get("text") or "").strip()
+    action: Literal["approve", "edit"] = (
+        "edit" if decision.get("action") == "edit" and edited else "approve"
+    )
+    final = Answer.by_clinician(edited, proposal.lang) if action == "edit" else proposal
+    thread = str((config.get("configurable") or {}).get("thread_id", ""))
+    record = ClinicianEdit.from_state(
+        state, thread_id=thread, action=action, final=final.text, editor=decision.get("editor")
+    )
+    save_clinician_edit(runtime.context.settings.home, record)
+    entry = RevisionRound(
+        turn=state["facts"].number,
+        round=state["rounds"],
+        stage="clinician",
+        draft=final.text,
+        edits=[f"clinician {action}d the answer" if action == "approve" else "clinician edit"],
+    )
+    return {
+        "answer": final,
+        "clinician": {"action": action, "record": record.id},
+        "revision_log": [entry],
+    }
 
 
 async def _answer(state: ConsultState) -> dict[str, Any]:
-    return {"messages": [AIMessage(content=state.get("answer") or "")]}
+    return {"messages": [AIMessage(content=state["answer"].text)]}
 
 
-def build_graph(
-    model: ChatModel, settings: Settings | None = None, checkpointer: Any = None
-) -> Any:
-    """The compiled consult graph for ``model`` (checkpointer: memory across turns)."""
-    settings = settings or get_settings()
-    graph: Any = StateGraph(ConsultState)  # its add_node overloads reject wrapped nodes
-    screen = Screen.from_settings(settings, model)
-    graph.add_node("triage", _timed("triage", partial(_start_turn, screen=screen)))
-    graph.add_node("localize", _timed("localize", localize))
-    graph.add_node("retrieve", _timed("retrieve", retrieve))
-    generate_node = partial(generate, model=model, history_turns=settings.consult_history_turns)
-    graph.add_node("generate", _timed("generate", generate_node))
-    graph.add_node("review", _timed("review", review))
-    graph.add_node("revise", _timed("revise", partial(revise, model=model)))
-    graph.add_node("finalize", _timed("finalize", finalize))
+def build_graph(settings: Settings, checkpointer: Any = None) -> Any:
+    """The compiled consult graph (``settings.clinician_review`` adds the clinician's pause;
+    checkpointer: memory across turns). Runs take a :class:`ConsultContext`."""
+    graph: Any = StateGraph(ConsultState, context_schema=ConsultContext)
+    for name, node in NODES.items():
+        graph.add_node(name, _timed(name, node))
     graph.add_node("answer", _answer)
     graph.add_edge(START, "triage")
     graph.add_edge("triage", "localize")
     graph.add_edge("localize", "retrieve")
     graph.add_edge("retrieve", "generate")
     graph.add_edge("generate", "review")
-    graph.add_conditional_edges(
-        "review", _after_review(settings.review_max_rounds), ["revise", "finalize"]
-    )
+    graph.add_conditional_edges("review", after_review, ["revise", "finalize"])
     graph.add_edge("revise", "review")
     if settings.clinician_review:
-        graph.add_node("clinician", _clinician(settings))
+        graph.add_node("clinician", clinician)
         graph.add_edge("finalize", "clinician")
         graph.add_edge("clinician", "answer")
     else:
@@ -169,22 +208,26 @@ class TurnEvent:
 
 
 def result_of(state: Mapping[str, Any], thread_id: str) -> dict[str, Any]:
-    """The turn as one JSON-ready object (the CLI's ``--json`` line)."""
+    """The turn as one JSON-ready object (the CLI's ``--json`` line): ``answer`` is the text,
+    ``answer_parts`` its structure."""
+    facts = state.get("facts")
     triage_ = state.get("triage")
-    verdict: Review | None = state.get("review")
-    turn = int(state.get("turn") or 0)
+    verdict = state.get("review")
+    answer: Answer | None = state.get("answer")
+    turn = facts.number if facts else 0
     log = [r for r in state.get("revision_log") or [] if r.turn == turn]
     return {
         "thread": thread_id,
         "turn": turn,
-        "answer": state.get("answer") or "",
+        "answer": answer.text if answer else "",
+        "answer_parts": answer.model_dump(exclude={"sources"}) if answer else None,
         "triage": {
             "level": triage_.level if triage_ else "routine",
             "reasons": [r.model_dump() for r in triage_.reasons] if triage_ else [],
             "version": triage_.version if triage_ else None,
         },
         "levels": list(state.get("levels") or []),
-        "citations": [c.model_dump(exclude={"excerpt"}) for c in state.get("citations") or []],
+        "citations": [c.model_dump(exclude={"excerpt"}) for c in answer.sources] if answer else [],
         "review": {
             "version": verdict.version if verdict else None,
             "passed": verdict.passed if verdict else None,
@@ -192,8 +235,8 @@ def result_of(state: Mapping[str, Any], thread_id: str) -> dict[str, Any]:
             "findings": [f.model_dump() for f in verdict.findings] if verdict else [],
             "log": [r.model_dump() for r in log],
         },
-        "warnings": [*state.get("level_warnings", []), *state.get("retrieval_warnings", [])],
-        "imaging": list(state.get("imaging") or []),
+        "warnings": [*(facts.warnings if facts else []), *state.get("retrieval_warnings", [])],
+        "imaging": [s.summary for s in facts.series] if facts else [],
         "generation": state["generation"].model_dump() if state.get("generation") else None,
         "timings_ms": dict(state.get("timings") or {}),
         "clinician": state.get("clinician"),
@@ -208,9 +251,12 @@ class Consult:
     settings: Settings
     checkpointer: Any
     graph: Any = field(init=False)
+    context: ConsultContext = field(init=False)
 
     def __post_init__(self) -> None:
-        self.graph = build_graph(self.model, self.settings, self.checkpointer)
+        self.graph = build_graph(self.settings, self.checkpointer)
+        screen = Screen.from_settings(self.settings, self.model)
+        self.context = ConsultContext(settings=self.settings, model=self.model, screen=screen)
 
     @classmethod
     @asynccontextmanager
@@ -257,7 +303,7 @@ class Consult:
     async def _stream(self, payload: Any, thread_id: str) -> AsyncIterator[TurnEvent]:
         config = self._config(thread_id)
         async for mode, chunk in self.graph.astream(
-            payload, config, stream_mode=["custom", "updates"]
+            payload, config, context=self.context, stream_mode=["custom", "updates"]
         ):
             if mode == "custom":
                 if "token" in chunk:

@@ -21,7 +21,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agents.generator import PROMPT_VERSION
-from agents.localizer import user_texts
 from agents.reviewer import REVIEW_VERSION
 
 __all__ = [
@@ -62,7 +61,9 @@ class ClinicianEdit(BaseModel):
     draft: str = Field(description="the model's last draft")
     proposed: str = Field(description="the answer after the reviewer's final edit")
     final: str = Field(description="what the clinician approved or wrote")
-    findings: list[dict[str, Any]] = Field(description="the reviewer's open findings")
+    findings: list[dict[str, Any]] = Field(
+        description="the reviewer's open findings, each with the quoted sentences it points at"
+    )
     chunk_ids: list[str] = Field(description="the evidence the answer drew on")
     model: str | None = None
     prompt_version: str = PROMPT_VERSION
@@ -78,24 +79,27 @@ class ClinicianEdit(BaseModel):
         final: str,
         editor: str | None = None,
     ) -> ClinicianEdit:
-        turn = int(state.get("turn") or 1)
-        texts = user_texts(state.get("messages") or [])
+        facts = state["facts"]
         verdict = state.get("review")
         triage = state.get("triage")
         generation = state.get("generation")
+        answer = state.get("answer")
+        draft = state.get("draft") or ""
         return cls(
-            id=_id(thread_id, str(turn), final),
+            id=_id(thread_id, str(facts.number), final),
             thread_id=thread_id,
-            turn=turn,
+            turn=facts.number,
             action=action,
             editor=editor,
-            question=texts[-1] if texts else "",
+            question=facts.text,
             levels=list(state.get("levels") or []),
             triage=triage.level if triage else "routine",
-            draft=state.get("draft") or "",
-            proposed=state.get("answer") or "",
+            draft=draft,
+            proposed=answer.text if answer else "",
             final=final,
-            findings=[f.model_dump() for f in verdict.failed] if verdict else [],
+            findings=[f.model_dump() | {"quotes": f.quoted(draft)} for f in verdict.failed]
+            if verdict
+            else [],
             chunk_ids=[e.chunk_id for e in state.get("evidence") or []],
             model=generation.model if generation else None,
         )

@@ -1,7 +1,9 @@
 """The consult graph's state: one TypedDict with reducers, written by the agents' nodes.
 
-Per-turn fields (attachments, triage, evidence, draft, review, answer ...) are overwritten each
-turn; ``messages``, ``levels`` / ``level_evidence`` and ``revision_log`` accumulate across the
+The turn's input is ``messages`` (the new user message) and ``attachments``; the first step reads
+them once into ``facts`` (:class:`agents.turn.TurnFacts`), which every later node and the UI read.
+Per-turn fields (facts, triage, evidence, draft, review, answer ...) are overwritten each turn;
+``messages``, ``levels`` / ``level_evidence`` and ``revision_log`` accumulate across the
 conversation, and the checkpointer keeps all of it per thread.
 """
 
@@ -13,12 +15,13 @@ from typing import Annotated, Any, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-from agents.answer import Citation
+from agents.answer import Answer, AnswerPart, Citation
 from agents.generator import Generation
-from agents.localizer import Attachment, LevelEvidence
+from agents.localizer import Attachment, LevelEvidence, Series
 from agents.retriever import Evidence
 from agents.reviewer import Finding, Review, RevisionRound
 from agents.triage import RedFlag, Triage
+from agents.turn import TurnFacts
 
 __all__ = ["ConsultState", "STATE_MODELS", "merge_timings", "serializer"]
 
@@ -36,21 +39,17 @@ def merge_timings(old: dict[str, float] | None, new: dict[str, float]) -> dict[s
 class ConsultState(TypedDict, total=False):
     """Everything the consult graph knows about one conversation (one thread)."""
 
-    # the conversation, and this turn's input
+    # the conversation, this turn's input, and the turn read once
     messages: Annotated[list[AnyMessage], add_messages]
     attachments: list[Attachment]
-    turn: int
-    lang: str
+    facts: TurnFacts
     # triage (all user turns so far)
     triage: Triage
     # level-localizer: levels and evidence accumulate (the node returns the full lists)
     levels: list[str]
     level_evidence: list[LevelEvidence]
-    level_warnings: list[str]
-    imaging: list[dict[str, Any]]
     # retriever
     evidence: list[Evidence]
-    retrieval_query: str
     retrieval_warnings: list[str]
     # generator and reviewer
     draft: str
@@ -59,8 +58,7 @@ class ConsultState(TypedDict, total=False):
     rounds: int
     revision_log: Annotated[list[RevisionRound], operator.add]
     # the answer (and the clinician's decision when clinician review is on)
-    answer: str
-    citations: list[Citation]
+    answer: Answer
     clinician: dict[str, Any]
     timings: Annotated[dict[str, float], merge_timings]
 
@@ -68,6 +66,8 @@ class ConsultState(TypedDict, total=False):
 # pydantic models the checkpointer may rebuild from its store (LangGraph refuses unknown types)
 STATE_MODELS = (
     Attachment,
+    TurnFacts,
+    Series,
     LevelEvidence,
     Evidence,
     Triage,
@@ -76,6 +76,8 @@ STATE_MODELS = (
     Finding,
     Review,
     RevisionRound,
+    Answer,
+    AnswerPart,
     Citation,
 )
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import os
-import re
 import secrets
 from contextlib import AsyncExitStack
 from typing import Any
@@ -153,28 +152,22 @@ async def _attachments(message: cl.Message) -> list[Any]:
     return found
 
 
-async def _show_imaging(update: dict[str, Any], attachments: list[Any]) -> None:
-    """De-identified metadata table and a rendered preview for each uploaded DICOM series."""
-    from tools.dicom import DicomError, scan_series
-    from tools.dicom_render import render_png
-
-    for a in (a for a in attachments if a.kind == "dicom"):
-        items = [i for i in update.get("imaging") or [] if i.get("file") == a.name]
-        elements: list[Any] = []
-        try:
-            series = await asyncio.to_thread(lambda p=a.path: scan_series(p).series)
-            for k, s in enumerate(series[:3]):
-                png = await asyncio.to_thread(render_png, s)
-                elements.append(
-                    cl.Image(name=f"{a.name} preview {k + 1}", content=png, display="inline")
-                )
-        except DicomError as exc:
-            items = items or [{"file": a.name}]
-            await cl.Message(content=f"⚠️ {a.name}: no preview ({exc})").send()
-        levels = ", ".join(update.get("levels") or []) or "none found"
-        tables = "\n\n".join(render.imaging_md(i) for i in items)
+async def _show_imaging(facts: Any, levels: list[str]) -> None:
+    """De-identified metadata table and the preview of each DICOM series of the turn (read and
+    rendered once, at the start of the turn)."""
+    for name in dict.fromkeys(s.file for s in facts.series):
+        series = [s for s in facts.series if s.file == name]
+        elements: list[Any] = [
+            cl.Image(name=f"{name} preview {k + 1}", content=s.preview, display="inline")
+            for k, s in enumerate(x for x in series[:3] if x.preview)
+        ]
+        for s in series[:3]:
+            if s.preview_error:
+                await cl.Message(content=f"⚠️ {name}: no preview ({s.preview_error})").send()
+        tables = "\n\n".join(render.imaging_md(s.summary) for s in series)
+        found = ", ".join(levels) or "none found"
         await cl.Message(
-            content=f"{tables}\n\n**Levels:** {levels}", elements=elements, author="Level-localizer"
+            content=f"{tables}\n\n**Levels:** {found}", elements=elements, author="Level-localizer"
         ).send()
 
 
@@ -201,19 +194,20 @@ async def on_message(message: cl.Message) -> None:
     text = message.content.strip() or "Please look at the attached files."
     events = graph.turn(text, thread_id=thread, attachments=attachments)
     try:
-        await _run_turn(graph, events, thread, attachments)
+        await _run_turn(graph, events, thread)
     except Exception as exc:  # noqa: BLE001 - the user gets one line; the thread stays usable
         await cl.Message(content=f"The consult could not finish: {_line(exc)}").send()
 
 
-async def _run_turn(graph: Consult, events: Any, thread: str, attachments: list[Any]) -> None:
+async def _run_turn(graph: Consult, events: Any, thread: str) -> None:
     """Agents' steps in order (the draft streams live in its step), then the reviewed answer.
 
     The answer message starts only once the reviewer has finished: a patient never reads an
-    unreviewed draft, and an emergency answer opens with what to do now.
+    unreviewed draft, and an emergency answer opens with what to do now. It streams part by part
+    from the answer's structure (lead, parts, sources, notice), its sources as side elements.
     """
     steps: dict[str, cl.Step] = {}
-    citations: list[Any] = []  # from the final edit's update: no second read of the checkpoint
+    turn: dict[str, Any] = {}  # facts and the answer from the nodes' updates: no checkpoint read
     while events is not None:
         decision = None
         async for event in events:
@@ -224,21 +218,21 @@ async def _run_turn(graph: Consult, events: Any, thread: str, attachments: list[
             elif event.kind == "token":
                 await steps[event.node].stream_token(event.data)
             elif event.kind == "node":
-                if event.node == "finalize":
-                    citations = list(event.data.get("citations") or [])
-                await _show_node(event.node, event.data, steps, attachments)
+                turn.update({k: v for k, v in event.data.items() if k in ("facts", "answer")})
+                await _show_node(event.node, event.data, steps, turn.get("facts"))
             elif event.kind == "interrupt":
                 decision = await _ask_clinician(event.data)
-            elif event.kind == "done":
-                answer = cl.Message(content="", elements=_citation_elements(citations))
-                for piece in re.findall(r"\S+\s*|\s+", event.data["answer"]):
-                    await answer.stream_token(piece)
-                await answer.send()
+            elif event.kind == "done" and "answer" in turn:
+                answer = turn["answer"]
+                message = cl.Message(content="", elements=_citation_elements(answer.sources))
+                for k, block in enumerate(answer.blocks()):
+                    await message.stream_token(("\n\n" if k else "") + block)
+                await message.send()
         events = graph.resume(thread, decision) if decision else None
 
 
 async def _show_node(
-    node: str, update: dict[str, Any], steps: dict[str, cl.Step], attachments: list[Any]
+    node: str, update: dict[str, Any], steps: dict[str, cl.Step], facts: Any
 ) -> None:
     if node in ("generate", "revise"):
         step = steps.get(node)
@@ -253,14 +247,13 @@ async def _show_node(
     if node == "triage":
         body = render.triage_md(update.get("triage"))
     elif node == "localize":
-        body = render.levels_md(update)
-        if any(a.kind == "dicom" for a in attachments):
-            await _show_imaging(update, attachments)
+        levels = update.get("levels") or []
+        body = render.levels_md(levels, update.get("level_evidence") or [], facts.warnings)
+        if facts.series:
+            await _show_imaging(facts, levels)
     elif node == "retrieve":
         body = render.evidence_md(
-            update.get("evidence") or [],
-            update.get("retrieval_query") or "",
-            update.get("retrieval_warnings") or [],
+            update.get("evidence") or [], facts.query, update.get("retrieval_warnings") or []
         )
     elif node == "review":
         body = render.review_md(update["review"])

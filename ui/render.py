@@ -41,13 +41,13 @@ def triage_md(triage: Any) -> str:
     return "\n".join(lines)
 
 
-def levels_md(update: Mapping[str, Any]) -> str:
-    levels = update.get("levels") or []
+def levels_md(levels: Sequence[str], evidence: Sequence[Any], warnings: Sequence[str]) -> str:
+    """The conversation's levels, why each is there, and this turn's warnings."""
     lines = [f"**Levels:** {', '.join(levels) if levels else 'none named yet'}"]
-    for e in update.get("level_evidence") or []:
+    for e in evidence:
         where = f" in {e.file}" if e.file else ""
         lines.append(f"- {e.level}: {e.source}{where} — “{e.surface}” (turn {e.turn})")
-    lines += [f"- ⚠️ {w}" for w in update.get("level_warnings") or []]
+    lines += [f"- ⚠️ {w}" for w in warnings]
     return "\n".join(lines)
 
 

@@ -1,18 +1,17 @@
 """Triage in layers, as the consult graph runs it: rules, then the nets that may only escalate.
 
-:class:`Screen` holds the layers the settings ask for; ``Screen.node`` is the graph's triage
-step over every user turn so far. The rules always run; a layer that cannot run (the embedding
-model missing, a dead endpoint) is skipped with one warning line, never an exception to the user.
+:class:`Screen` holds the layers the settings ask for; the consult graph's first step runs
+``Screen.aassess`` over every user turn so far. The rules always run; a layer that cannot run (the
+embedding model missing, a dead endpoint) is skipped with one warning line, never an exception to
+the user.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from typing import Any
 
-from agents.localizer import user_texts
 from agents.triage.engine import assess
 from agents.triage.model_check import ModelCheck
 from agents.triage.models import Triage, decide
@@ -79,11 +78,3 @@ class Screen:
             self.check.find(text) if self.check else asyncio.sleep(0, result=[]),
         )
         return decide(rules.reasons, net_flags, model_flags)
-
-    async def node(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """Assess every user turn so far (a red flag said earlier still counts).
-
-        Returns:
-            ``{"triage": Triage}`` for the user turns joined with newlines (offsets refer to that).
-        """
-        return {"triage": await self.aassess("\n".join(user_texts(state.get("messages") or [])))}

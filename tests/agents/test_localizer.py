@@ -10,28 +10,43 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages
 
-from agents.localizer import Attachment, LevelEvidence, latest_user_text, localize
+from agents.localizer import Attachment, LevelEvidence, localize
+from agents.turn import TurnFacts, read_turn, user_texts
 from tests.dicom_factory import write_image
 
 
 class ConsultState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     attachments: list[Attachment]
+    facts: TurnFacts
     levels: list[str]
     level_evidence: list[LevelEvidence]
-    level_warnings: list[str]
+
+
+async def _read(state: ConsultState) -> dict[str, Any]:
+    return {"facts": read_turn(state["messages"], state.get("attachments") or [])}
 
 
 def _graph() -> Any:
     builder = StateGraph(ConsultState)
+    builder.add_node("read", _read)
     builder.add_node("localize", localize)
-    builder.add_edge(START, "localize")
+    builder.add_edge(START, "read")
+    builder.add_edge("read", "localize")
     return builder.compile(checkpointer=InMemorySaver())
+
+
+async def turn(state: dict[str, Any]) -> dict[str, Any]:
+    """The turn read once, then the node; with this turn's warnings and imaging from the facts."""
+    facts = read_turn(state["messages"], state.get("attachments") or [])
+    update = await localize({"facts": facts})
+    imaging = [s.summary for s in facts.series]
+    return {**update, "level_warnings": facts.warnings, "imaging": imaging}
 
 
 async def test_text_levels_with_spans_and_order() -> None:
     text = "Pain since my L5-S1 and L4/5 discs herniated; my old report said 腰3/4."
-    update = await localize({"messages": [{"role": "user", "content": text}]})
+    update = await turn({"messages": [{"role": "user", "content": text}]})
     assert update["levels"] == ["L3-L4", "L4-L5", "L5-S1"]
     for e in update["level_evidence"]:
         assert e.source == "text" and e.turn == 1
@@ -50,15 +65,15 @@ async def test_levels_accumulate_across_turns_in_a_graph() -> None:
     )
     assert second["levels"] == ["C5-C6", "L4-L5"]
     assert [(e.level, e.turn) for e in second["level_evidence"]] == [("L4-L5", 1), ("C5-C6", 2)]
-    assert len(second["level_warnings"]) == 1 and "L6" in second["level_warnings"][0]
+    assert len(second["facts"].warnings) == 1 and "L6" in second["facts"].warnings[0]
     third = await graph.ainvoke({"messages": [HumanMessage("Thanks, that's all.")]}, config)
-    assert third["levels"] == ["C5-C6", "L4-L5"] and third["level_warnings"] == []
+    assert third["levels"] == ["C5-C6", "L4-L5"] and third["facts"].warnings == []
 
 
 async def test_report_attachment_adds_evidence_and_flags_disagreement(tmp_path: Path) -> None:
     report = tmp_path / "mri_report.txt"
     report.write_text("IMPRESSION: large L2-3 extrusion; L7 noted.", encoding="utf-8")
-    update = await localize(
+    update = await turn(
         {
             "messages": [{"role": "user", "content": "My L4-5 disc is the problem, right?"}],
             "attachments": [Attachment(path=str(report), kind="report")],
@@ -72,7 +87,7 @@ async def test_report_attachment_adds_evidence_and_flags_disagreement(tmp_path: 
 
 
 async def test_unreadable_report_is_a_warning_not_an_error(tmp_path: Path) -> None:
-    update = await localize(
+    update = await turn(
         {
             "messages": [{"role": "user", "content": "see report"}],
             "attachments": [{"path": str(tmp_path / "missing.txt"), "kind": "report"}],
@@ -82,13 +97,15 @@ async def test_unreadable_report_is_a_warning_not_an_error(tmp_path: Path) -> No
     assert update["level_warnings"] and "missing.txt" in update["level_warnings"][0]
 
 
-def test_latest_user_text_reads_multimodal_parts() -> None:
+def test_user_texts_read_multimodal_parts() -> None:
     messages = [
         HumanMessage("first"),
         AIMessage("reply"),
         HumanMessage(content=[{"type": "text", "text": "C7-T1 here"}, {"type": "image_url"}]),
     ]
-    assert latest_user_text(messages) == (2, "C7-T1 here")
+    facts = read_turn(messages)
+    assert (facts.number, facts.text) == (2, "C7-T1 here")
+    assert user_texts(messages) == ["first", "C7-T1 here"]
 
 
 def _axial_series(folder: Path, n: int = 60) -> None:
@@ -129,7 +146,7 @@ def _verse_centroids(path: Path) -> None:
 async def test_dicom_series_and_centroids(tmp_path: Path) -> None:
     _axial_series(tmp_path / "ct")
     _verse_centroids(tmp_path / "centroids.json")
-    update = await localize(
+    update = await turn(
         {
             "messages": [{"role": "user", "content": "Is my pain from L2-3?"}],
             "attachments": [
@@ -155,7 +172,7 @@ async def test_dicom_series_and_centroids(tmp_path: Path) -> None:
 async def test_middle_slice_by_default(tmp_path: Path) -> None:
     _axial_series(tmp_path / "ct")
     _verse_centroids(tmp_path / "centroids.json")
-    update = await localize(
+    update = await turn(
         {
             "messages": [{"role": "user", "content": "CT attached"}],
             "attachments": [
@@ -173,7 +190,7 @@ async def test_bad_uploads_are_warnings(tmp_path: Path) -> None:
     junk.write_bytes(b"\x00\x01garbage" * 50)
     bad_json = tmp_path / "centroids.json"
     bad_json.write_text("{not json", encoding="utf-8")
-    update = await localize(
+    update = await turn(
         {
             "messages": [{"role": "user", "content": "L5-S1?"}],
             "attachments": [

@@ -114,7 +114,8 @@ def test_final_edit_strikes_what_stayed_wrong_and_quotes_the_sources() -> None:
     ).replace("Most patients improve within six to twelve weeks with conservative care [1].", "")
     verdict = Review(round=1, findings=check(bad, levels=["L4-L5"], evidence=[L45]))
     assert not verdict.passed
-    body, edits = final_edit(bad, verdict, [L45], "en")
+    parts, edits = final_edit(bad, verdict, [L45], "en")
+    body = "\n\n".join(p.render() for p in parts)
     assert "Magnets" not in body
     assert any(e.startswith("struck (claims_supported)") for e in edits)
     assert "“A posterolateral disc herniation at L4-L5" in body and "[1]" in body
@@ -123,16 +124,21 @@ def test_final_edit_strikes_what_stayed_wrong_and_quotes_the_sources() -> None:
 def test_final_edit_removes_identifiers_and_doses() -> None:
     bad = GOOD.replace("For you:", "For you: Mr John Smith,") + " Take naproxen 500 mg twice a day."
     verdict = Review(round=0, findings=check(bad, levels=["L4-L5"], evidence=[L45]))
-    body, _ = final_edit(bad, verdict, [L45], "en")
+    parts, _ = final_edit(bad, verdict, [L45], "en")
+    body = "\n\n".join(p.render() for p in parts)
     assert "John Smith" not in body and "500 mg" not in body
 
 
 def test_compose_leads_with_the_emergency_and_ends_with_sources_and_notice() -> None:
     triage = assess("I have lost control of my bladder.")
-    answer, citations = compose(GOOD, triage=triage, evidence=[L45], lang="en")
+    unedited = Review(round=0, findings=[])
+    parts, _ = final_edit(GOOD, unedited, [L45], "en")
+    composed = compose(parts, triage=triage, evidence=[L45], lang="en")
+    answer, citations = composed.text, composed.sources
     assert answer.startswith("**Act now")
     assert answer.index("Act now") < answer.index("For you:") < answer.index("**Sources**")
     assert answer.rstrip().endswith("_") and "Educational information only" in answer
     assert citations[0].n == 1 and citations[0].cited
-    zh, _ = compose("给您的说明：x", triage=triage, evidence=[], lang="zh")
+    parts, _ = final_edit("给您的说明：x", unedited, [], "zh")
+    zh = compose(parts, triage=triage, evidence=[], lang="zh").text
     assert zh.startswith("**请立即就医") and "仅供健康教育参考" in zh

@@ -179,14 +179,16 @@ async def test_model_check_on_a_real_server_only_adds_quoted_flags() -> None:
 
 
 def test_answer_lead_names_each_flag_with_the_patients_words() -> None:
-    from agents.answer import compose
+    from agents.answer import AnswerPart, compose
 
     english = assess("Since yesterday I've had a numb bum and I haven't peed since last night.")
-    answer, _ = compose("Body.", triage=english, evidence=[], lang="en")
+    body = [AnswerPart(kind="patient", heading="", text="Body.")]
+    answer = compose(body, triage=english, evidence=[], lang="en").text
     assert answer.startswith("**Act now")
     assert "saddle anaesthesia (“numb bum”)" in answer
     chinese = assess("昨天开始屁股发木，小便费劲。")
-    answer, _ = compose("正文。", triage=chinese, evidence=[], lang="zh")
+    body = [AnswerPart(kind="patient", heading="", text="正文。")]
+    answer = compose(body, triage=chinese, evidence=[], lang="zh").text
     assert "鞍区麻木（“屁股发木”）" in answer and "大小便功能障碍（“小便费劲”）" in answer
 
 

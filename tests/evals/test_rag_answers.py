@@ -15,7 +15,6 @@ from evals.rag_answers import (
     NON_LLM,
     AnswerRow,
     aggregate,
-    answer_body,
     choose_judge,
     local_embeddings,
 )
@@ -78,13 +77,29 @@ def test_the_judge_is_used_only_with_an_endpoint(
 
 def test_answer_body_drops_the_sources_and_the_notice() -> None:
     from agents import prompts
+    from agents.answer import Answer, AnswerPart, Citation
 
-    answer = (
+    source = Citation(
+        n=1, chunk_id="t#s", title="T", section="s", citation="C.", cited=True, excerpt="x"
+    )
+    answer = Answer(
+        lang="en",
+        parts=[
+            AnswerPart(kind="patient", heading="For you:", text="rest."),
+            AnswerPart(kind="evidence", heading="What the evidence says:", text="X [1]."),
+        ],
+        sources=[source],
+        notice=prompts.EDUCATIONAL_NOTICE,
+    )
+    assert answer.text == (
         "For you: rest.\n\nWhat the evidence says: X [1].\n\n**Sources**\n[1] T — s. C."
         f"\n\n_{prompts.EDUCATIONAL_NOTICE}_"
     )
-    assert answer_body(answer, "en") == "For you: rest.\n\nWhat the evidence says: X [1]."
-    assert answer_body(f"只有正文。\n\n_{prompts.EDUCATIONAL_NOTICES['zh']}_", "zh") == "只有正文。"
+    assert answer.body == "For you: rest.\n\nWhat the evidence says: X [1]."
+    zh = Answer.by_clinician("只有正文。", "zh").model_copy(
+        update={"notice": prompts.EDUCATIONAL_NOTICES["zh"]}
+    )
+    assert zh.body == "只有正文。"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def test_triage_levels_imaging_and_review_render() -> None:
         "level_evidence": [LevelEvidence(level="L4-L5", source="text", surface="L4/5", turn=1)],
         "level_warnings": ["scan.dcm: could not be read (truncated)"],
     }
-    md = render.levels_md(update)
+    md = render.levels_md(update["levels"], update["level_evidence"], update["level_warnings"])
     assert "**Levels:** L4-L5" in md and "“L4/5”" in md and "⚠️ scan.dcm" in md
 
     table = render.imaging_md({"file": "a|b.dcm", "modality": "MR", "slices": 12, "rows": None})
