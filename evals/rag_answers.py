@@ -35,7 +35,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 if TYPE_CHECKING:
     from agents.llm import ChatModel
-    from evals.rag import RetrievalItem
+    from evals.rag_items import RetrievalItem
     from tools.settings import BackendConfig, Settings
 
 __all__ = [
@@ -381,7 +381,7 @@ async def _judge_model(settings: Settings, judge: JudgeChoice) -> str:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from evals.rag import load_items
+    from evals.rag_items import load_items
     from tools.settings import get_settings
 
     settings = get_settings()
