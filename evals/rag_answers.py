@@ -409,12 +409,12 @@ def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from graphs.errors import user_message
+    from tools.settings import setting_error
 
     try:
         return asyncio.run(_run(args))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message = f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}"
+        message = setting_error(exc)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # known failures become one line; a bug still surfaces

@@ -63,8 +63,9 @@ def main(consult_class: Any, argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_run(consult_class, args))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        return _fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+        from tools.settings import setting_error
+
+        return _fail(setting_error(exc))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # every known failure becomes one line, never a traceback
