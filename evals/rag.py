@@ -21,30 +21,19 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-__all__ = ["RetrievalItem", "RunResult", "evaluate", "load_items", "main"]
+from evals.rag_items import DATA, RetrievalItem, load_items
 
-DATA = Path(__file__).resolve().parent / "data" / "retrieval" / "spine_retrieval.jsonl"
-HOLDOUT = DATA.with_name("spine_retrieval_holdout.jsonl")
+__all__ = ["RunResult", "evaluate", "main"]
+
 RANKERS: dict[str, tuple[str, bool]] = {
     "dense": ("dense", False),
     "hybrid": ("hybrid", False),
     "hybrid+level": ("hybrid", True),
 }
-
-
-class RetrievalItem(BaseModel):
-    """One question with the chunk ids that answer it."""
-
-    id: str
-    question: str = Field(min_length=5)
-    lang: Literal["en", "zh"]
-    levels: list[str] | None = Field(None, description="patient levels known from earlier turns")
-    reference_chunks: list[str] = Field(min_length=1)
-    reference_answer: str | None = None
 
 
 class RunResult(BaseModel):
@@ -64,23 +53,6 @@ class RunResult(BaseModel):
     context_recall: float = Field(description="ragas NonLLMContextRecall")
     by_lang: dict[str, float] = Field(description="same-language recall@k per language")
     misses: list[str] = Field(description="ids of questions with no reference chunk in the top k")
-
-
-def load_items(path: Path) -> list[RetrievalItem]:
-    """Read and validate a JSONL retrieval set; errors name the file and line."""
-    items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(RetrievalItem.model_validate_json(line))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(map(str, first["loc"])) or "line"
-            raise ValueError(f"{path}:{number}: {where}: {first['msg']}") from None
-    if not items:
-        raise ValueError(f"{path}: no items")
-    return items
 
 
 async def _ragas(samples: list[tuple[list[str], list[str]]]) -> tuple[float, float]:

@@ -35,7 +35,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 if TYPE_CHECKING:
     from agents.llm import ChatModel
-    from evals.rag import RetrievalItem
+    from evals.rag_items import RetrievalItem
     from tools.settings import BackendConfig, Settings
 
 __all__ = [
@@ -371,7 +371,7 @@ async def _judge_model(settings: Settings, judge: JudgeChoice) -> str:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from evals.rag import load_items
+    from evals.rag_items import load_items
     from tools.settings import get_settings
 
     settings = get_settings()
@@ -399,12 +399,12 @@ def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from graphs.errors import user_message
+    from tools.settings import setting_error
 
     try:
         return asyncio.run(_run(args))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message = f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}"
+        message = setting_error(exc)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # known failures become one line; a bug still surfaces

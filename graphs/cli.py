@@ -7,7 +7,8 @@ Progress and streamed draft tokens go to stderr; the answer (or, with ``--json``
 object on the last line) to stdout. With SPINE_CLINICIAN_REVIEW on, a turn pauses for approval:
 interactively you approve or edit at the prompt; otherwise resume with
 ``--thread ID --approve`` or ``--thread ID --edit "text"``.
-Imports stay inside the functions so that ``--help`` answers at once.
+Imports stay inside the functions so that ``--help`` answers at once; the graph's module runs
+this one and hands it :class:`graphs.consult.Consult`, so the two never import each other.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def _fail(message: str) -> int:
     return 1
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(consult_class: Any, argv: list[str] | None = None) -> int:
+    """Run the CLI with ``consult_class``, :class:`graphs.consult.Consult`; the exit status."""
     args = build_parser().parse_args(argv)
     import asyncio
 
@@ -59,10 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.message == "-":
         args.message = sys.stdin.read()
     try:
-        return asyncio.run(_run(args))
+        return asyncio.run(_run(consult_class, args))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        return _fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+        from tools.settings import setting_error
+
+        return _fail(setting_error(exc))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # every known failure becomes one line, never a traceback
@@ -74,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(message)
 
 
-async def _run(args: argparse.Namespace) -> int:
-    from graphs.consult import Consult
+async def _run(consult_class: Any, args: argparse.Namespace) -> int:
     from graphs.uploads import UploadError, attachment_for
     from tools.settings import get_settings
 
@@ -85,7 +87,7 @@ async def _run(args: argparse.Namespace) -> int:
     except UploadError as exc:
         return _fail(str(exc))
     progress = None if args.quiet else sys.stderr
-    async with Consult.open(settings) as consult:
+    async with consult_class.open(settings) as consult:
         if args.approve or args.edit:
             decision = {"action": "edit", "text": args.edit} if args.edit else {"action": "approve"}
             return await _print_turn(consult.resume(args.thread, decision), args, progress)

@@ -342,4 +342,4 @@ class Consult:
 if __name__ == "__main__":
     from graphs.cli import main
 
-    raise SystemExit(main())
+    raise SystemExit(main(Consult))

@@ -105,17 +105,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from knowledge.store import StoreError
     from tools.embedding import EmbeddingError
-    from tools.settings import Settings
+    from tools.settings import Settings, setting_error
 
     try:
         settings = Settings()
         return _build(args, settings) if args.command == "build" else _search(args, settings)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        print(
-            f"error: invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}",
-            file=sys.stderr,
-        )
+        print(f"error: {setting_error(exc)}", file=sys.stderr)
     except (StoreError, EmbeddingError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:

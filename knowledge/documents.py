@@ -240,9 +240,12 @@ def load_document(path: Path, *, max_bytes: int) -> Document:
     pages: list[tuple[int, int]] = []
     images: list[tuple[int, str]] = []
     if suffix == ".pdf":
-        from knowledge.pdf import read_pdf  # pypdf only when a PDF is ingested
+        from knowledge.pdf import PdfError, read_pdf  # pypdf only when a PDF is ingested
 
-        text, pages, images = read_pdf(path, data)
+        try:
+            text, pages, images = read_pdf(data)
+        except PdfError as exc:
+            raise IngestError(path, str(exc)) from None
         fmt: Literal["markdown", "text", "pdf"] = "pdf"
     else:
         text = _decode(data, path)

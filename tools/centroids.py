@@ -13,15 +13,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from tools.levels import SEGMENTS, VERTEBRAE
-
-if TYPE_CHECKING:
-    from tools.spatial import SeriesGeometry
 
 Vec3 = tuple[float, float, float]
 
@@ -56,6 +53,21 @@ DISC_ZONE = (0.3, 0.7)
 FAR_FROM_SPINE_MM = 40.0
 # Axes farther than this from an anatomical axis cannot be matched by orientation code.
 AXIS_MATCH_MAX_DEG = 30.0
+
+
+class VoxelGrid(Protocol):
+    """What voxel-space centroids need of their series (:class:`tools.spatial.SeriesGeometry`)."""
+
+    @property
+    def shape(self) -> tuple[int, int, int]: ...
+
+    @property
+    def axis_codes(self) -> tuple[str, str, str]: ...
+
+    @property
+    def axis_obliquity_deg(self) -> tuple[float, float, float]: ...
+
+    def voxel_to_patient(self, i: float, j: float, k: float) -> Vec3: ...
 
 
 class SpatialError(ValueError):
@@ -226,7 +238,7 @@ class Centroids:
         ordered = sorted(vertebrae, key=lambda v: level_rank(v.label))
         return cls(tuple(ordered), direction, tuple(warnings))
 
-    def to_patient(self, series: SeriesGeometry | None = None) -> list[VertebraCentroid]:
+    def to_patient(self, series: VoxelGrid | None = None) -> list[VertebraCentroid]:
         """Centroids in patient coordinates (LPS mm), ordered cranio-caudally.
 
         Voxel centroids are matched to ``series`` axis by anatomical axis, flipping an axis whose
@@ -296,7 +308,7 @@ class Localization(BaseModel):
 
 
 def patient_centroids(
-    centroids: Centroids | Sequence[VertebraCentroid], series: SeriesGeometry | None = None
+    centroids: Centroids | Sequence[VertebraCentroid], series: VoxelGrid | None = None
 ) -> tuple[list[VertebraCentroid], list[str]]:
     """Centroids in patient coordinates, cranio-caudal, with their parsing warnings.
 
@@ -321,7 +333,7 @@ def beyond_labels(what: str, vertebra: str, above: bool) -> str:
 def locate_point(
     point: Sequence[float],
     centroids: Centroids | Sequence[VertebraCentroid],
-    series: SeriesGeometry | None = None,
+    series: VoxelGrid | None = None,
 ) -> Localization:
     """Localize a patient-space point (LPS mm) against the centroid polyline.
 

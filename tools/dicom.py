@@ -1,8 +1,9 @@
 """Reading real-world DICOM safely: one-line errors, header facts, series grouping and a CLI.
 
 Every failure surfaces as :class:`DicomError` with a one-line message naming the file; pydicom's
-warnings are captured onto the result instead of printed. Rendering lives in
-:mod:`tools.dicom_render`; de-identification in :mod:`tools.dicom_deid`.
+warnings are captured onto the result instead of printed. Reading one file lives in
+:mod:`tools.dicom_read`; rendering in :mod:`tools.dicom_render`; de-identification in
+:mod:`tools.dicom_deid`.
 """
 
 from __future__ import annotations
@@ -11,133 +12,48 @@ import argparse
 import json
 import math
 import os
-import re
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
-from pydicom import dcmread
-from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
 
+from tools.dicom_read import (
+    DicomError,
+    DicomFile,
+    Plane,
+    Series,
+    _int,
+    _warning_line,
+    one_line,
+    read,
+)
 from tools.files import atomic_write
 
-DEFAULT_MAX_BYTES = 1 << 30
-#: Refuse headers claiming more than this many pixels per frame or in total (before decoding).
-MAX_SIDE = 16384
-MAX_TOTAL_PIXELS = 1 << 30
-_UNDEFINED_LENGTH = 0xFFFFFFFF
+__all__ = [
+    "DicomError",
+    "DicomFile",
+    "DicomInfo",
+    "Series",
+    "SeriesScan",
+    "Skipped",
+    "inspect",
+    "iter_files",
+    "load_series",
+    "main",
+    "one_line",
+    "plane_of",
+    "read",
+    "scan_series",
+    "slice_normal",
+    "slice_position",
+]
+
 _DICOMDIR_SOP_CLASS = "1.2.840.10008.1.3.10"
-
-Plane = Literal["axial", "sagittal", "coronal", "oblique"]
-
-
-class DicomError(Exception):
-    """A file that cannot be used; ``str()`` is one user-readable line naming the file."""
-
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        self.path = str(path)
-        self.reason = " ".join(str(reason).split()) or "unknown error"
-        super().__init__(f"{Path(self.path).name}: {self.reason}")
-
-
-def one_line(exc: BaseException) -> str:
-    """``TypeName: message`` squeezed to one line of at most 200 characters."""
-    text = " ".join(str(exc).split())
-    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-@dataclass(frozen=True)
-class DicomFile:
-    """A dataset read from ``path`` and the warnings pydicom raised while reading it."""
-
-    path: Path
-    dataset: Dataset
-    warnings: tuple[str, ...] = ()
-
-
-def _warning_line(message: Warning | str) -> str:
-    text = " ".join(str(message).split())
-    text = re.sub(r"\s*Please see <[^>]*>.*$", "", text)  # pydicom's long VR-table pointer
-    return text if len(text) <= 300 else text[:297] + "..."
-
-
-def _sane_forced(ds: Dataset) -> bool:
-    # force=True parses anything; only trust it when a real group 0008 element came out
-    for tag in ds.keys():
-        if tag.group == 0x0008 and tag.element > 0:
-            try:
-                return bool(ds[tag].keyword)
-            except Exception:
-                return False
-    return False
-
-
-def _truncation(ds: Dataset) -> str | None:
-    for tag in ds.keys():
-        raw = ds.get_item(tag)
-        if not isinstance(raw, RawDataElement) or raw.value is None:
-            continue
-        if raw.length != _UNDEFINED_LENGTH and len(raw.value) < raw.length:
-            return f"truncated file: element {tag} has {len(raw.value)} of {raw.length} bytes"
-    return None
-
-
-def read(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> DicomFile:
-    """Read one DICOM file, refusing anything unsafe or broken.
-
-    Args:
-        path: the file.
-        max_bytes: refuse larger files before reading them.
-
-    Raises:
-        DicomError: missing, empty, oversized, non-DICOM, truncated or unparsable files, and
-            headers claiming absurd image dimensions (see :func:`check_dimensions`).
-    """
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise DicomError(p, f"cannot open: {exc.strerror or one_line(exc)}") from None
-    if not p.is_file():
-        raise DicomError(p, "not a regular file")
-    if size == 0:
-        raise DicomError(p, "empty file")
-    if size > max_bytes:
-        raise DicomError(p, f"file is {size} bytes, over the {max_bytes}-byte limit")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            try:
-                ds = dcmread(p, force=False)
-            except InvalidDicomError:
-                ds = dcmread(p, force=True)
-                if not _sane_forced(ds):
-                    raise DicomError(
-                        p, "not a DICOM file (no DICM preamble and no valid group 0008 element)"
-                    ) from None
-            problem = _truncation(ds)
-            if problem is None and any("end of file" in str(w.message).lower() for w in caught):
-                problem = "truncated file: unexpected end of file"
-            if problem is not None:
-                raise DicomError(p, problem)
-            if len(ds) == 0:
-                raise DicomError(p, "no data elements after the file meta information")
-            check_dimensions(ds, p)  # an absurd header is refused before anyone decodes it
-            for _ in ds:  # convert raw elements now so value errors surface here
-                pass
-        except DicomError:
-            raise
-        except Exception as exc:
-            raise DicomError(p, f"unreadable DICOM: {one_line(exc)}") from None
-    notes = tuple(dict.fromkeys(_warning_line(w.message) for w in caught))
-    return DicomFile(path=p, dataset=ds, warnings=notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,28 +150,6 @@ class DicomInfo(BaseModel):
         return self.model_dump_json(exclude={"series_uid", "study_uid"})
 
 
-def check_dimensions(ds: Dataset, path: str | os.PathLike[str] = "<dataset>") -> None:
-    """Refuse absurd image sizes before anything is decoded.
-
-    Raises:
-        DicomError: Rows/Columns over ``MAX_SIDE`` or pixels in total over ``MAX_TOTAL_PIXELS``.
-    """
-    rows, cols = _int(ds.get("Rows")) or 0, _int(ds.get("Columns")) or 0
-    frames = _int(ds.get("NumberOfFrames")) or 1
-    samples = _int(ds.get("SamplesPerPixel")) or 1
-    if rows > MAX_SIDE or cols > MAX_SIDE:
-        raise DicomError(path, f"image of {rows}x{cols} is over the {MAX_SIDE}-pixel side limit")
-    if rows * cols * frames * samples > MAX_TOTAL_PIXELS:
-        raise DicomError(path, f"{frames} frames of {rows}x{cols}x{samples} is too many pixels")
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return None if value is None or value == "" else int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _str(value: Any) -> str | None:
     text = " ".join(str(value).split()) if value is not None else ""
     return text or None
@@ -333,30 +227,6 @@ def _facts(path: Path, ds: Dataset) -> DicomInfo:
 # ---------------------------------------------------------------------------------------------
 # series
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Series:
-    """Slices of one series in spatial order (paths; pixels are read on demand)."""
-
-    key: str
-    uid: str | None
-    description: str | None
-    modality: str | None
-    plane: Plane | None
-    paths: tuple[Path, ...]
-    positions: tuple[float | None, ...]
-    instance_numbers: tuple[int | None, ...]
-    #: headers in the same order, pixel data dropped (geometry without reading files again)
-    headers: tuple[Dataset, ...] = field(repr=False, compare=False)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    @property
-    def middle(self) -> Path:
-        """The middle slice, the one a quick look should show."""
-        return self.paths[len(self.paths) // 2]
 
 
 @dataclass(frozen=True)
@@ -657,7 +527,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # run the imported module's main so DicomError is the same class tools.dicom_render raises
-    from tools.dicom import main as _main
-
-    raise SystemExit(_main())
+    raise SystemExit(main())

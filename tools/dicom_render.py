@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydicom.dataset import Dataset
 
-from tools.dicom import DicomError, DicomFile, Series, check_dimensions, one_line, read
+from tools.dicom_read import DicomError, DicomFile, Series, check_dimensions, one_line, read
 
 if TYPE_CHECKING:
     import numpy as np

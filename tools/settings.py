@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Role = Literal["llm", "judge"]
@@ -247,3 +247,9 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once from the environment."""
     return Settings()
+
+
+def setting_error(exc: ValidationError) -> str:
+    """The line a CLI prints for settings that do not validate: the first error's field and why."""
+    first = exc.errors()[0]
+    return f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}"

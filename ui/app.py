@@ -135,8 +135,9 @@ async def resume(thread: Any) -> None:
 
 def _line(exc: BaseException) -> str:
     from graphs.errors import user_message
+    from tools.dicom import one_line
 
-    return user_message(exc) or f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return user_message(exc) or one_line(exc)  # a bug too is one line in the chat
 
 
 async def _attachments(message: cl.Message) -> list[Any]:

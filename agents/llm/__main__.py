@@ -46,15 +46,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from pydantic import ValidationError
 
+    from tools.settings import setting_error
+
     from .types import LLMError
 
     try:
         return asyncio.run(_run(args))
     except (LLMError, OSError, ValueError) as exc:  # pydantic ValidationError is a ValueError
         if isinstance(exc, ValidationError):
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            message = f"invalid setting {where}: {first['msg']}"
+            message = setting_error(exc)
         elif isinstance(exc, json.JSONDecodeError):
             message = f"--json-schema file is not JSON: {exc}"
         else:

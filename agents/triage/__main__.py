@@ -61,14 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from agents.triage import Screen, assess
-    from tools.settings import Settings
+    from tools.settings import Settings, setting_error
 
     try:
         settings = Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        print(f"error: invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}",
-              file=sys.stderr)  # fmt: skip
+        print(f"error: {setting_error(exc)}", file=sys.stderr)
         return 2
     screen = None if args.rules_only else Screen.from_settings(settings, _model(settings))
     layers = screen.layers if screen else ["rules"]

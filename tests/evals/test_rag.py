@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.rag import DATA, HOLDOUT, evaluate, load_items, main
+from evals.rag import evaluate, main
+from evals.rag_items import DATA, HOLDOUT, load_items
 from knowledge import get_retriever
 from tools import levels as lv
 from tools.settings import Settings

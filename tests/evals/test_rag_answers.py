@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.rag import DATA, main
+from evals.rag import main
 from evals.rag_answers import (
     JUDGED,
     NO_JUDGE,
@@ -18,6 +18,7 @@ from evals.rag_answers import (
     choose_judge,
     local_embeddings,
 )
+from evals.rag_items import DATA
 from tools.settings import Settings
 
 DEAD = "http://127.0.0.1:9/v1"  # the discard port: nothing listens, connections are refused

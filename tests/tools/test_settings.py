@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from tools.settings import Settings
+from tools.settings import Settings, setting_error
 
 
 def test_defaults_select_the_embedded_backend(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,8 +63,11 @@ def test_judge_settings_override(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_out_of_range_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPINE_LLM_MAX_RETRIES", "-1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         Settings()
+    assert setting_error(caught.value) == (
+        "invalid setting llm_max_retries: Input should be greater than or equal to 0"
+    )
 
 
 def test_api_key_is_not_printed() -> None:

@@ -34,16 +34,23 @@ def test_help_lists_the_options() -> None:
     assert "--json-schema" in result.stdout and "--stream" in result.stdout
 
 
+GREEDY = ("Where is the L5-S1 disc?", "--temperature", "0")
+
+
 def test_prints_a_completion_from_the_embedded_model() -> None:
-    result = run_cli("Where is the L5-S1 disc?", "--max-tokens", "16", "--temperature", "0")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
+    short = run_cli(*GREEDY, "--max-tokens", "4")
+    long = run_cli(*GREEDY, "--max-tokens", "16")
+    assert short.returncode == 0 and long.returncode == 0, short.stderr + long.stderr
+    # greedy decoding: the 4-token completion is where the 16-token one starts
+    assert short.stdout.strip() and long.stdout.startswith(short.stdout.strip())
+    assert len(long.stdout.strip()) > len(short.stdout.strip())
 
 
-def test_stream_prints_tokens() -> None:
-    result = run_cli("Where is the L5-S1 disc?", "--stream", "--max-tokens", "16")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
+def test_stream_prints_the_same_text_as_a_completion() -> None:
+    streamed = run_cli(*GREEDY, "--max-tokens", "16", "--stream")
+    whole = run_cli(*GREEDY, "--max-tokens", "16")
+    assert streamed.returncode == 0 and whole.returncode == 0, streamed.stderr + whole.stderr
+    assert streamed.stdout.strip() and streamed.stdout == whole.stdout
 
 
 def test_json_schema_output_is_validated_json(tmp_path: Path) -> None:
