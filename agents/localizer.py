@@ -180,7 +180,7 @@ def _read_attachments(
                 evidence += found
                 warnings += notes
         except Exception as exc:  # a live consult must go on; the user sees why
-            from tools.dicom import one_line
+            from tools.errors import one_line
 
             warnings.append(f"{name}: could not be read ({one_line(exc)})")
     return evidence, warnings, imaging
@@ -197,8 +197,9 @@ def _read_dicom(
 ) -> tuple[list[LevelEvidence], list[str], list[Series], list[Any]]:
     """Series under a DICOM file or folder: description levels, de-identified summaries and a
     preview of each (the middle slice, read once)."""
-    from tools.dicom import DicomError, inspect, read, scan_series
+    from tools.dicom import inspect, scan_series
     from tools.dicom_deid import scrub_description
+    from tools.dicom_read import DicomError, read
     from tools.dicom_render import render_png
 
     if not Path(a.path).exists():

@@ -264,7 +264,7 @@ async def _score(
             if scores[name] is None:
                 errors[name] = "NaN (the judge found no statements or questions)"
         except Exception as exc:  # noqa: BLE001 - any judge failure is a miss, never a traceback
-            from tools.dicom import one_line
+            from tools.errors import one_line
 
             scores[name], errors[name] = None, one_line(exc)
     return scores, errors

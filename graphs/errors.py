@@ -11,8 +11,8 @@ def user_message(exc: BaseException) -> str | None:
     from graphs.memory import CheckpointError
     from graphs.uploads import UploadError
     from knowledge.store import StoreError
-    from tools.dicom import one_line
     from tools.embedding import EmbeddingError
+    from tools.errors import one_line
 
     if isinstance(exc, LLMError):
         return f"the model could not answer: {exc}"

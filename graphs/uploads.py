@@ -31,7 +31,7 @@ def _is_dicom(head: bytes, path: Path) -> bool:
     if path.suffix.lower() not in (".dcm", ".dicom"):
         return False
     # a preamble-less (raw) DICOM file: let pydicom decide
-    from tools.dicom import DicomError, read
+    from tools.dicom_read import DicomError, read
 
     try:
         read(path)

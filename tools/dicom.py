@@ -27,27 +27,22 @@ from tools.dicom_read import (
     DicomFile,
     Plane,
     Series,
-    _int,
-    _warning_line,
-    one_line,
+    int_or_none,
     read,
+    warning_line,
 )
+from tools.errors import one_line
 from tools.files import atomic_write
 
 __all__ = [
-    "DicomError",
-    "DicomFile",
     "DicomInfo",
-    "Series",
     "SeriesScan",
     "Skipped",
     "inspect",
     "iter_files",
     "load_series",
     "main",
-    "one_line",
     "plane_of",
-    "read",
     "scan_series",
     "slice_normal",
     "slice_position",
@@ -184,7 +179,7 @@ def inspect(path: str | os.PathLike[str] | DicomFile) -> DicomInfo:
             info.phi_tags_present, info.private_tags_present = phi_elements_present(ds)
         except Exception as exc:
             raise DicomError(f.path, f"cannot interpret header: {one_line(exc)}") from None
-    notes.extend(_warning_line(w.message) for w in caught)
+    notes.extend(warning_line(w.message) for w in caught)
     info.warnings = list(dict.fromkeys(notes))
     return info
 
@@ -202,8 +197,8 @@ def _facts(path: Path, ds: Dataset) -> DicomInfo:
         modality=_str(ds.get("Modality")),
         body_part=_str(ds.get("BodyPartExamined")),
         series_description=_str(ds.get("SeriesDescription")),
-        series_number=_int(ds.get("SeriesNumber")),
-        instance_number=_int(ds.get("InstanceNumber")),
+        series_number=int_or_none(ds.get("SeriesNumber")),
+        instance_number=int_or_none(ds.get("InstanceNumber")),
         series_uid=_str(ds.get("SeriesInstanceUID")),
         study_uid=_str(ds.get("StudyInstanceUID")),
         orientation=orientation,
@@ -212,12 +207,12 @@ def _facts(path: Path, ds: Dataset) -> DicomInfo:
         slice_thickness=thickness[0] if thickness else None,
         image_position=position,
         slice_position=slice_position(orientation, position) if orientation and position else None,
-        rows=_int(ds.get("Rows")),
-        columns=_int(ds.get("Columns")),
-        frames=_int(ds.get("NumberOfFrames")) or 1,
-        samples_per_pixel=_int(ds.get("SamplesPerPixel")),
+        rows=int_or_none(ds.get("Rows")),
+        columns=int_or_none(ds.get("Columns")),
+        frames=int_or_none(ds.get("NumberOfFrames")) or 1,
+        samples_per_pixel=int_or_none(ds.get("SamplesPerPixel")),
         photometric_interpretation=_str(ds.get("PhotometricInterpretation")),
-        bits_allocated=_int(ds.get("BitsAllocated")),
+        bits_allocated=int_or_none(ds.get("BitsAllocated")),
         transfer_syntax=_str(ts),
         transfer_syntax_name=_str(getattr(ts, "name", None)) if ts else None,
         burned_in_annotation=_str(ds.get("BurnedInAnnotation")),

@@ -17,7 +17,18 @@ from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-__all__ = ["DicomError", "DicomFile", "Plane", "Series", "check_dimensions", "one_line", "read"]
+from tools.errors import one_line
+
+__all__ = [
+    "DicomError",
+    "DicomFile",
+    "Plane",
+    "Series",
+    "check_dimensions",
+    "int_or_none",
+    "read",
+    "warning_line",
+]
 
 DEFAULT_MAX_BYTES = 1 << 30
 #: Refuse headers claiming more than this many pixels per frame or in total (before decoding).
@@ -37,13 +48,6 @@ class DicomError(Exception):
         super().__init__(f"{Path(self.path).name}: {self.reason}")
 
 
-def one_line(exc: BaseException) -> str:
-    """``TypeName: message`` squeezed to one line of at most 200 characters."""
-    text = " ".join(str(exc).split())
-    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
 @dataclass(frozen=True)
 class DicomFile:
     """A dataset read from ``path`` and the warnings pydicom raised while reading it."""
@@ -53,7 +57,7 @@ class DicomFile:
     warnings: tuple[str, ...] = ()
 
 
-def _warning_line(message: Warning | str) -> str:
+def warning_line(message: Warning | str) -> str:
     text = " ".join(str(message).split())
     text = re.sub(r"\s*Please see <[^>]*>.*$", "", text)  # pydicom's long VR-table pointer
     return text if len(text) <= 300 else text[:297] + "..."
@@ -127,7 +131,7 @@ def read(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             raise
         except Exception as exc:
             raise DicomError(p, f"unreadable DICOM: {one_line(exc)}") from None
-    notes = tuple(dict.fromkeys(_warning_line(w.message) for w in caught))
+    notes = tuple(dict.fromkeys(warning_line(w.message) for w in caught))
     return DicomFile(path=p, dataset=ds, warnings=notes)
 
 
@@ -137,16 +141,16 @@ def check_dimensions(ds: Dataset, path: str | os.PathLike[str] = "<dataset>") ->
     Raises:
         DicomError: Rows/Columns over ``MAX_SIDE`` or pixels in total over ``MAX_TOTAL_PIXELS``.
     """
-    rows, cols = _int(ds.get("Rows")) or 0, _int(ds.get("Columns")) or 0
-    frames = _int(ds.get("NumberOfFrames")) or 1
-    samples = _int(ds.get("SamplesPerPixel")) or 1
+    rows, cols = int_or_none(ds.get("Rows")) or 0, int_or_none(ds.get("Columns")) or 0
+    frames = int_or_none(ds.get("NumberOfFrames")) or 1
+    samples = int_or_none(ds.get("SamplesPerPixel")) or 1
     if rows > MAX_SIDE or cols > MAX_SIDE:
         raise DicomError(path, f"image of {rows}x{cols} is over the {MAX_SIDE}-pixel side limit")
     if rows * cols * frames * samples > MAX_TOTAL_PIXELS:
         raise DicomError(path, f"{frames} frames of {rows}x{cols}x{samples} is too many pixels")
 
 
-def _int(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     try:
         return None if value is None or value == "" else int(value)
     except (TypeError, ValueError):

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydicom.dataset import Dataset
 
-from tools.dicom_read import DicomError, DicomFile, Series, check_dimensions, one_line, read
+from tools.dicom_read import DicomError, DicomFile, Series, check_dimensions, read
+from tools.errors import one_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -126,7 +127,7 @@ def render_png(
     dataset's first WindowCenter/WindowWidth, else 0.5-99.5 percentiles; MONOCHROME1 is
     inverted. Color (RGB, or YBR converted by pydicom's decoder via convert_color_space) and
     PALETTE COLOR are rendered as RGB. Multi-frame files show the middle frame unless ``frame``;
-    a :class:`~tools.dicom.Series` shows its middle slice. The longer side is scaled to at most
+    a :class:`~tools.dicom_read.Series` shows its middle slice. The longer side is scaled to at most
     ``max_size`` (aspect kept).
 
     Raises:

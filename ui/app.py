@@ -135,7 +135,7 @@ async def resume(thread: Any) -> None:
 
 def _line(exc: BaseException) -> str:
     from graphs.errors import user_message
-    from tools.dicom import one_line
+    from tools.errors import one_line
 
     return user_message(exc) or one_line(exc)  # a bug too is one line in the chat
 

@@ -17,16 +17,8 @@ import pytest
 from PIL import Image
 
 from tests.dicom_factory import write_image
-from tools.dicom import (
-    DicomError,
-    DicomInfo,
-    inspect,
-    load_series,
-    main,
-    plane_of,
-    read,
-    scan_series,
-)
+from tools.dicom import DicomInfo, inspect, load_series, main, plane_of, scan_series
+from tools.dicom_read import DicomError, read
 from tools.dicom_render import render_png, window_to_uint8
 
 REPO = Path(__file__).resolve().parents[2]

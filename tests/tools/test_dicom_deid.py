@@ -15,7 +15,6 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 from pydicom.uid import UID, ExplicitVRLittleEndian, MRImageStorage
 
-from tools.dicom import DicomError, read
 from tools.dicom_deid import (
     PROFILE_ACTIONS,
     BurnedInAnnotationWarning,
@@ -26,6 +25,7 @@ from tools.dicom_deid import (
     resolve_action,
     scrub_description,
 )
+from tools.dicom_read import DicomError, read
 
 _ROOT = Path(pydicom.data.__file__).parent / "test_files"
 READABLE = []
