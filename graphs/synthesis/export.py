@@ -6,10 +6,11 @@ the consult UI's clinician edits.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from tools.files import atomic_write
 
 from .records import Record, read_records
 
@@ -88,18 +89,10 @@ def sft_messages(record: Record) -> list[dict[str, str]]:
 
 
 def _write(rows: Iterable[dict[str, Any]], dst: Path) -> int:
-    """Write JSONL whole or not at all (a temporary file, then a rename)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(dst.name + ".tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(dst)
-    return n
+    """Write JSONL whole or not at all (``atomic_write``); returns the rows written."""
+    lines = [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
+    atomic_write(dst, "".join(lines).encode())
+    return len(lines)
 
 
 def export_sft(src: Path, dst: Path) -> int:

@@ -34,6 +34,7 @@ from agents.llm import ChatModel, ImagePart, StructuredOutputError
 from agents.retriever import Evidence
 from agents.reviewer import Review
 from tools import levels as lv
+from tools.files import atomic_write
 from tools.settings import Settings
 
 from . import tasks
@@ -110,10 +111,7 @@ def _save_image(image: Image, images_dir: Path) -> tuple[str, bytes]:
     name = hashlib.sha256(data).hexdigest()[:16] + suffix
     target = images_dir / name
     if not target.exists():
-        images_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)  # whole or absent, never half an image
+        atomic_write(target, data)  # whole or absent, never half an image
     return f"{images_dir.name}/{name}", data
 
 

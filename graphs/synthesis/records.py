@@ -229,7 +229,7 @@ def rejection(exc: ValidationError) -> list[str]:
 def read_records(path: Path) -> Iterator[Record]:
     """The records of a synthesis output; a line that is not one (a torn tail, another tool's
     line) is skipped, never counted."""
-    from .log import read_lines
+    from tools.jsonl import read_lines
 
     for row in read_lines(path):
         try:

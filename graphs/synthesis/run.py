@@ -19,11 +19,11 @@ from typing import Any
 
 from agents.llm import ChatModel
 from agents.llm.base import METER, Meter
+from tools.jsonl import AppendLog, LogError, read_lines
 from tools.settings import Settings
 
 from .dedup import Deduper, fingerprint
 from .graph import Context, WorkItem, build
-from .log import AppendLog, LogError, read_lines
 from .records import Record, Rejected, read_records, record_id
 from .sources import Source
 
