@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     from agents.llm import LLMError
     from tools.jsonl import LogError
 
-    from .run import summary_path
+    from .output import summary_path
     from .sources import SourceError
 
     generate = bool(args.sources) or not (args.export_sft or args.export_dpo)

@@ -1,10 +1,19 @@
+"""De-duplication: exact and near duplicates within one task and language, on the task's key
+text."""
+
 from __future__ import annotations
 
-from graphs.synthesis.dedup import Deduper
-from graphs.synthesis.dedup import fingerprint as fp
+from typing import Any
+
+from graphs.synthesis.dedup import Deduper, Fingerprint, fingerprint
+from graphs.synthesis.tasks import TASKS
 
 Q = "Which nerve root is most often compressed by a posterolateral disc herniation at L4-L5?"
 OPTIONS = {"A": "L4", "B": "L5", "C": "S1", "D": "L3"}
+
+
+def fp(task: str, lang: str, payload: dict[str, Any]) -> Fingerprint:
+    return fingerprint(task, lang, TASKS[task].key_text(payload))
 
 
 def test_exact_and_near_duplicates_are_caught_within_a_task_and_language():
