@@ -220,7 +220,7 @@ class Record(BaseModel):
     @model_validator(mode="after")
     def _images(self) -> Record:
         if isinstance(self.payload, MCQ) and self.payload.modality == "image" and not self.images:
-            raise ValueError("an image MCQ without an image")
+            raise ValueError("images: an image MCQ without an image")
         return self
 
 
@@ -264,11 +264,15 @@ class Rejection(BaseModel):
 
 
 def rejections(exc: ValidationError) -> list[Rejection]:
-    """One per validation error: ``payload.options``, ``two options have the same text``."""
+    """One per validation error: ``payload.options``, ``two options have the same text``;
+    ``2 keys``, ``the answer 'B and C' names ['B', 'C']``."""
     found = []
     for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "record"
+        where = ".".join(str(part) for part in error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
+        if not where:  # a rule on a whole payload or record: its message leads with what broke
+            head, sep, rest = message.partition(": ")
+            where, message = (head, rest) if sep else ("record", message)
         found.append(Rejection(check="invalid", criterion=where, detail=message))
     return found
 
