@@ -119,6 +119,7 @@ class ItemState(TypedDict, total=False):
 
 
 async def draft(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The generator's first draft, or why there is none."""
     ctx = runtime.context
     try:
         made = await ctx.task.draft(ctx, ctx.item.rng(ctx.seed))
@@ -130,6 +131,7 @@ async def draft(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 async def localize(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The levels the draft names (an MCQ's distractors aside), and whether the source does."""
     ctx = runtime.context
     texts = ctx.task.review_texts(ctx.payload(state["draft"]), distractors=False)
     named = lv.sort_levels(x for t in texts for x in lv.find_levels(t))
@@ -138,6 +140,7 @@ async def localize(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any
 
 
 async def review(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Every criterion's finding on the newest draft, against the source and the evidence."""
     ctx = runtime.context
     made = state["draft"]
     verdict = critique(
@@ -156,12 +159,14 @@ async def review(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 async def revise(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The generator fixes what the reviewer found."""
     ctx = runtime.context
     made = await ctx.task.revise(ctx, state["draft"], state["review"].failed)
     return {"draft": made, "rounds": state["rounds"] + 1}
 
 
 async def validate(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The pydantic record, if it validates and no major finding is left."""
     majors = [f for f in state["review"].failed if f.severity == "major"]
     why = [Rejection(check="review", criterion=f.criterion, detail=f.detail) for f in majors]
     try:
