@@ -24,10 +24,11 @@ import random
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 from pydantic import ValidationError
 
 from agents.llm import ChatModel, StructuredOutputError
@@ -118,16 +119,18 @@ class ItemState(TypedDict, total=False):
 # ---- the steps --------------------------------------------------------------------------------
 
 
-async def draft(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def draft(
+    state: ItemState, runtime: Runtime[Context]
+) -> Command[Literal["localize", "record"]]:
     """The generator's first draft, or why there is none."""
     ctx = runtime.context
     try:
         made = await ctx.task.draft(ctx, ctx.item.rng(ctx.seed))
     except StructuredOutputError as exc:
-        return {"rejections": [_draft_failure(exc)]}
+        return Command(update={"rejections": [_draft_failure(exc)]}, goto="record")
     except DraftError as exc:
-        return {"rejections": [exc.rejection]}
-    return {"draft": made, "rounds": 0}
+        return Command(update={"rejections": [exc.rejection]}, goto="record")
+    return Command(update={"draft": made, "rounds": 0}, goto="localize")
 
 
 async def localize(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -139,8 +142,11 @@ async def localize(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any
     return {"level": level_finding(texts, ctx.source.levels, required, named), "levels": named}
 
 
-async def review(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Every criterion's finding on the newest draft, against the source and the evidence."""
+async def review(
+    state: ItemState, runtime: Runtime[Context]
+) -> Command[Literal["revise", "validate"]]:
+    """Every criterion's finding on the newest draft, against the source and the evidence; then
+    a revision, unless it passed or the rounds are used."""
     ctx = runtime.context
     made = state["draft"]
     verdict = critique(
@@ -155,7 +161,10 @@ async def review(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
         instructions=made.instructions,
     )
     note = ReviewNote(round=verdict.round, findings=[f.model_dump() for f in verdict.failed])
-    return {"review": verdict, "notes": [note]}
+    done = verdict.passed or state["rounds"] >= ctx.rounds
+    return Command(
+        update={"review": verdict, "notes": [note]}, goto="validate" if done else "revise"
+    )
 
 
 async def revise(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -201,25 +210,13 @@ async def record(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
     return {"outcome": "accepted"}
 
 
-def _after_draft(state: ItemState) -> str:
-    return "record" if state.get("rejections") else "localize"
-
-
-def _after_review(state: ItemState, runtime: Runtime[Context]) -> str:
-    if state["review"].passed or state["rounds"] >= runtime.context.rounds:
-        return "validate"
-    return "revise"
-
-
 def build() -> Any:
     """The compiled per-item graph (invoke it with ``context=Context(...)``)."""
     graph = StateGraph(ItemState, context_schema=Context)
     for step in (draft, localize, review, revise, validate, record):
         graph.add_node(step.__name__, step)
-    graph.add_edge(START, "draft")
-    graph.add_conditional_edges("draft", _after_draft, ["record", "localize"])
+    graph.add_edge(START, "draft")  # draft and review choose their next step themselves
     graph.add_edge("localize", "review")
-    graph.add_conditional_edges("review", _after_review, ["revise", "validate"])
     graph.add_edge("revise", "localize")
     graph.add_edge("validate", "record")
     graph.add_edge("record", END)
