@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     from tools.jsonl import LogError
 
     from .output import summary_path
-    from .sources import SourceError
+    from .units import SourceError
 
     generate = bool(args.sources) or not (args.export_sft or args.export_dpo)
     if generate and args.limit != 0:

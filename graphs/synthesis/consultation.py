@@ -18,7 +18,7 @@ from agents.retriever import Evidence, search
 from tools.settings import Settings
 
 from . import prompts as P
-from .sources import Source
+from .units import Source
 
 EVIDENCE_CHARS = {"compact": 300, "full": 900}
 EVIDENCE_K = {"compact": 2, "full": 4}

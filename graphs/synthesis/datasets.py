@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tools import levels as lv
 
-from .sources import CASE_TASKS, Image, Loaded, Source
+from .units import CASE_TASKS, Image, Loaded, Source
 
 RSNA_URL = "https://www.kaggle.com/competitions/rsna-2024-lumbar-spine-degenerative-classification"
 RSNA_CITATION = f"RSNA (2024). RSNA 2024 Lumbar Spine Degenerative Classification. {RSNA_URL}"

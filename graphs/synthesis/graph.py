@@ -40,8 +40,8 @@ from .dedup import fingerprint
 from .output import Output
 from .records import Provenance, Record, Rejected, Rejection, ReviewNote, Revision, rejections
 from .review import DATA_REVIEW_VERSION, DataFinding, critique, level_finding
-from .sources import Source
 from .tasks import PROMPT_VERSION, TASKS, Draft, DraftError, SynthesisTask, source_block
+from .units import Source
 
 
 @dataclass(frozen=True)

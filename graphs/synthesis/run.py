@@ -23,7 +23,7 @@ from tools.settings import Settings
 from .graph import Context, WorkItem, build
 from .output import Output
 from .records import record_id
-from .sources import Source
+from .units import Source
 
 
 def plan(

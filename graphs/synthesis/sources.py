@@ -10,6 +10,8 @@
 - the RSNA 2024 lumbar CSVs (a folder with ``train.csv``) and VerSe centroid JSON: one case unit
   per labelled study (``graphs.synthesis.datasets``).
 
+The unit types are ``graphs.synthesis.units``, which both loaders build.
+
 Case text passes the de-identification gate (``tools.deid``) here, before any model sees it.
 """
 
@@ -17,65 +19,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from tools import levels as lv
 from tools.deid import deidentify_text
 
-from .records import Lang, Task
+from . import datasets
+from .units import CASE_TASKS, Image, Loaded, Source, SourceError
 
 CASE_FILES = ("case.md", "case.txt")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MIN_CHUNK_CHARS = 300  # shorter chunks (a heading and a line) make thin questions
 SKIP_SECTIONS = ("references", "sources", "source", "参考文献", "来源")
-SourceKind = Literal["guideline", "textbook", "consensus", "case", "rsna", "verse"]
-CASE_TASKS: tuple[Task, ...] = ("mcq", "open_qa", "consultation", "report")
-KNOWLEDGE_TASKS: tuple[Task, ...] = ("mcq", "open_qa")
-
-
-class SourceError(Exception):
-    """A ``--sources`` path that cannot be read at all; one line."""
-
-
-@dataclass(frozen=True)
-class Image:
-    """An image a record may show: a PNG/JPEG file, or a DICOM series rendered at its middle."""
-
-    path: Path
-    caption: str
-    dicom: bool = False
-
-
-@dataclass(frozen=True)
-class Source:
-    """One unit of source material (a chunk or a whole case) and what it may become."""
-
-    id: str = field(metadata={"doc": "unit id: a chunk id, 'case:<name>', 'rsna:<study>' ..."})
-    group: str  # shard key: the document or case the unit belongs to
-    kind: SourceKind
-    title: str
-    text: str  # de-identified for cases; what the model reads
-    levels: tuple[str, ...]  # canonical levels the unit mentions or is labelled with
-    subfield: str | None
-    lang: Lang
-    citation: str
-    chunk_ids: tuple[str, ...] = ()
-    images: tuple[Image, ...] = ()
-    tasks: tuple[Task, ...] = KNOWLEDGE_TASKS
-
-    @property
-    def is_case(self) -> bool:
-        return self.kind in ("case", "rsna", "verse")
-
-
-@dataclass
-class Loaded:
-    sources: list[Source]
-    skipped: list[tuple[str, str]]  # (path, reason)
 
 
 def shard_of(group: str, shards: int) -> int:
@@ -246,7 +204,6 @@ def _is_case(folder: Path) -> bool:
 
 def load_sources(paths: Sequence[Path], *, max_mb: float = 50.0) -> Loaded:
     """Every unit under ``paths``, in a stable order (sorted by unit id)."""
-    from . import datasets
 
     out = Loaded([], [])
     corpus: list[Path] = []

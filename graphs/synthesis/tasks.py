@@ -33,7 +33,7 @@ from tools.settings import Settings
 from . import prompts as P
 from .consultation import revise_turns, simulate
 from .records import LETTERS, MIN_SECTION_CHARS, MIN_TURNS, Rejection, Task, answer_keys
-from .sources import Image, Source
+from .units import Image, Source
 
 SOURCE_CHARS = {"compact": 1700, "full": 12000}  # the embedded model has a 4k-token window
 _LETTER_PREFIX = re.compile(r"^\s*\(?[A-Ea-e][).:]\s+")

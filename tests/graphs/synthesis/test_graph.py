@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from graphs.synthesis.graph import Context, WorkItem, record
 from graphs.synthesis.output import Output, rejected_path
 from graphs.synthesis.records import Record, Rejected, Rejection, rejections
-from graphs.synthesis.sources import Source
+from graphs.synthesis.units import Source
 from tests.graphs.synthesis.test_records import GOOD_MCQ
 from tests.graphs.synthesis.test_records import record as record_dict
 
