@@ -2,7 +2,7 @@
 
     draft ─┬─ localize → review ─┬─ passed or out of rounds → validate ─┬─ record
            │     ↑               └─ faulted → revise ─┘                 │
-           └─ no draft ──────────────────────────────────────────────────┘
+           └─ no draft ─────────────────────────────────────────────────┘
 
 ``draft``: the generator writes a structured draft (a consultation: the simulated patient and
 the doctor agent talk); ``localize``: every level named must be one the source mentions;
