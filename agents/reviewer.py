@@ -40,15 +40,19 @@ from tools.deid import deidentify_text
 from tools.tokens import tokenize
 
 __all__ = [
+    "CERTAIN",
     "CITATION",
     "CRITERIA",
+    "DOSE",
     "REVIEW_VERSION",
     "Criterion",
     "Finding",
     "Review",
     "RevisionRound",
     "Sentence",
+    "Verdict",
     "check",
+    "identifiers",
     "read_draft",
     "review",
     "revise",
@@ -79,13 +83,19 @@ CRITERIA: dict[str, str] = {
 }
 
 
-class Finding(BaseModel):
-    """The verdict on one criterion."""
+class Verdict(BaseModel):
+    """The verdict on one criterion, as every reviewer (consult, synthesis) gives it."""
 
-    criterion: Criterion
+    criterion: str
     passed: bool
     severity: Literal["major", "minor"] = Field(description="major findings must be fixed")
     detail: str = Field(description="one line: what is wrong (or right)")
+
+
+class Finding(Verdict):
+    """The verdict on one consult criterion, pointing at the draft's offending sentences."""
+
+    criterion: Criterion
     sentences: list[tuple[int, int]] = Field(
         default_factory=list,
         description="the offending sentences: (start, end) character spans in the draft reviewed",
@@ -205,13 +215,13 @@ def _support(sentence: str, source_words: set[str]) -> float:
 
 # ---- the criteria ---------------------------------------------------------------------------
 
-_DOSE = re.compile(
+DOSE = re.compile(
     r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|iu|units?)\b(?!\s*/\s*m)"
     r"|\b(?:once|twice|three times)\s+(?:a|per)\s+day\b|\b(?:bd|tds|qds|bid|tid|qid)\b"
     r"|\d+\s*(?:毫克|微克|片|粒)|每日[一二三两]次",
     re.IGNORECASE,
 )
-_CERTAIN = re.compile(
+CERTAIN = re.compile(
     r"\b(?:guarantee[sd]?|definitely|certainly|100\s?%|always works|will (?:cure|fix|resolve)"
     r"|(?:you )?(?:must|will) need (?:an? )?(?:surgery|operation|fusion)|no risks?)\b"
     r"|保证|一定(?:能|会)|肯定(?:能|会)|百分之百|必须(?:手术|开刀)|没有(?:任何)?风险",
@@ -344,9 +354,14 @@ def _red_flags(draft: str, said: Sequence[Sentence], triage: Any) -> Finding:
     )
 
 
+def identifiers(text: str) -> list[str]:
+    """The kinds of identifier ``tools.deid`` would replace in ``text`` (none: de-identified)."""
+    return sorted({f.kind for f in deidentify_text(text).findings})
+
+
 def deidentified(text: str) -> Finding:
     """The ``deidentified`` criterion: no identifier that ``tools.deid`` would replace."""
-    kinds = sorted({f.kind for f in deidentify_text(text).findings})
+    kinds = identifiers(text)
     return Finding(
         criterion="deidentified",
         passed=not kinds,
@@ -367,7 +382,7 @@ def check(
     cited, supported = _citations(said, evidence)
     present = {part for part, start, end in _regions(draft) if draft[start:end].strip()}
     missing = [p for p in ("patient", "evidence") if p not in present]
-    overreach = [x for x in said if _DOSE.search(x.text) or _CERTAIN.search(x.text)]
+    overreach = [x for x in said if DOSE.search(x.text) or CERTAIN.search(x.text)]
     return [
         _levels_agree(draft, said, levels, evidence),
         cited,

@@ -8,11 +8,7 @@ interleave or leave half a line.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import json
-import os
-import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from agents.generator import PROMPT_VERSION
 from agents.reviewer import REVIEW_VERSION
+from tools.jsonl import append, read_lines
 
 __all__ = [
     "CLINICIAN_EDITS",
@@ -35,7 +32,6 @@ __all__ = [
 
 CLINICIAN_EDITS = "clinician_edits.jsonl"
 FEEDBACK = "feedback.jsonl"
-_lock = threading.Lock()
 
 
 def _now() -> str:
@@ -118,17 +114,8 @@ class Feedback(BaseModel):
 
 
 def append_jsonl(path: Path, record: BaseModel) -> None:
-    """Append ``record`` as one line: whole, locked, flushed and synced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = (record.model_dump_json() + "\n").encode("utf-8")
-    with _lock, open(path, "ab") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Append ``record`` as one line: whole, locked and synced (``tools.jsonl``)."""
+    append(path, record.model_dump(mode="json"))
 
 
 def save_clinician_edit(home: Path, record: ClinicianEdit) -> Path:
@@ -144,7 +131,5 @@ def save_feedback(home: Path, record: Feedback) -> Path:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every record of a revisions file (an absent file has none)."""
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    """Every record of a revisions file (an absent file has none; a torn tail is skipped)."""
+    return list(read_lines(path))

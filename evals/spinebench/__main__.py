@@ -175,7 +175,7 @@ def _summary(results: dict[str, Any]) -> str:
 def _run(argv: list[str]) -> int:
     args = _run_parser().parse_args(argv)
     from agents.llm import EndpointUnavailableError, LLMError
-    from graphs.synthesis.log import LogError
+    from tools.jsonl import LogError
 
     from .items import ItemError, load_dir
     from .run import select

@@ -29,7 +29,7 @@ from agents.llm import (
     system,
     user,
 )
-from graphs.synthesis.log import AppendLog, read_lines
+from tools.jsonl import AppendLog, read_lines
 
 from . import prompts
 from .items import McqItem, ReportItem

@@ -178,10 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None and args.limit < 0:
         return _fail("--limit must be >= 0")
     from agents.llm import LLMError
+    from tools.jsonl import LogError
 
-    from .log import LogError
-    from .run import summary_path
-    from .sources import SourceError
+    from .output import summary_path
+    from .units import SourceError
 
     generate = bool(args.sources) or not (args.export_sft or args.export_dpo)
     if generate and args.limit != 0:

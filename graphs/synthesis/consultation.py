@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from collections.abc import Sequence
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from agents.generator import numbered_sources
 from agents.llm import ChatModel
@@ -15,11 +18,28 @@ from agents.retriever import Evidence, search
 from tools.settings import Settings
 
 from . import prompts as P
-from .sources import Source
-from .tasks import ClosingDraft, persona, source_text
+from .units import Source
 
 EVIDENCE_CHARS = {"compact": 300, "full": 900}
 EVIDENCE_K = {"compact": 2, "full": 4}
+_AGE = re.compile(r"\d{1,3}[- ]year[- ]old|\d{1,3}\s*岁")
+
+
+class ClosingDraft(BaseModel):
+    reply: str = Field(description="the doctor's last message")
+    assessment: str
+    plan: str
+
+
+def persona(lang: str, rng: random.Random, story: str = "") -> str:
+    """The simulated patient: the person the story describes (age and sex stay the story's), or
+    a drawn one when the story names nobody (a labelled dataset study)."""
+    if _AGE.search(story):
+        who = P.STORY_PERSON[lang]
+    else:
+        sex, job = rng.choice(P.PERSONA_SEX[lang]), rng.choice(P.PERSONA_JOBS[lang])
+        who = P.DRAWN_PERSON[lang].format(age=rng.randint(24, 82), sex=sex, job=job)
+    return rng.choice(P.PERSONAS[lang]).format(who=who)
 
 
 async def _evidence(
@@ -55,14 +75,15 @@ async def simulate(
     model: ChatModel,
     settings: Settings,
     source: Source,
+    vignette: str,
     lang: str,
     turns: int,
     rng: random.Random,
     compact: bool,
 ) -> tuple[dict[str, Any], list[Evidence]]:
-    """Run the conversation; returns the consultation payload (a dict) and the evidence used."""
+    """Run the conversation (the patient knows the ``vignette``, the source block); returns the
+    consultation payload (a dict) and the evidence used."""
     who = persona(lang, rng, source.text)
-    vignette = source_text(source, compact)
     patient = system(
         P.PATIENT_SYSTEM.format(persona=who, language=P.LANGUAGE_LINE[lang], vignette=vignette)
     )

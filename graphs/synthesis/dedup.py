@@ -1,18 +1,17 @@
 """De-duplication of records: an exact hash and MinHash-LSH near duplicates (datasketch).
 
-Records compare within one task and language on the text that makes them what they are (an
-MCQ's stem and options, a question, a consultation's opening and assessment, a report's findings
-and diagnosis), normalised (case, punctuation, spacing). Near duplicates share character
-shingles (5-grams for English, 2-grams for Chinese) with Jaccard >= ``threshold``, estimated by
-MinHash-LSH (at a lower threshold, so few are missed) and confirmed exactly on the candidates'
-shingle hashes.
+Records compare within one task and language on the text that makes them what they are (the
+task's ``key_text``: an MCQ's stem and options, a question, a consultation's opening and
+assessment, a report's findings and diagnosis), normalised (case, punctuation, spacing). Near
+duplicates share character shingles (5-grams for English, 2-grams for Chinese) with Jaccard >=
+``threshold``, estimated by MinHash-LSH (at a lower threshold, so few are missed) and confirmed
+exactly on the candidates' shingle hashes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,18 +21,6 @@ LSH_THRESHOLD = 0.6  # candidates: MinHash estimates vary by ~0.05 at 64 permuta
 NUM_PERM = 64
 _PUNCT = re.compile(r"[^\w\s]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def key_text(task: str, payload: Mapping[str, Any]) -> str:
-    """The text two records must not share."""
-    if task == "mcq":
-        options = sorted(str(v) for v in payload["options"].values())
-        return " ".join([payload["question"], *options])
-    if task == "open_qa":
-        return str(payload["question"])
-    if task == "consultation":
-        return f"{payload['turns'][0]['content']} {payload['assessment']}"
-    return f"{payload['structured_findings']} {payload['diagnosis']}"
 
 
 def normalise(text: str) -> str:
@@ -62,8 +49,10 @@ class Fingerprint:
         return _hashes(self.grams)
 
 
-def fingerprint(task: str, lang: str, payload: Mapping[str, Any]) -> Fingerprint:
-    text = normalise(key_text(task, payload))
+def fingerprint(task: str, lang: str, key_text: str) -> Fingerprint:
+    """What de-duplication compares of a record of ``task`` in ``lang`` whose key text is
+    ``key_text``."""
+    text = normalise(key_text)
     group = f"{task}/{lang}"
     return Fingerprint(group, _digest(group, text), list(shingles(text)))
 

@@ -6,12 +6,13 @@ the consult UI's clinician edits.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .records import Record, read_records
+from tools.files import atomic_write
+
+from .records import MCQ, Consultation, OpenQA, Record, Report, read_records
 
 REPORT_HEADINGS = {
     "en": (
@@ -46,31 +47,40 @@ ASK = {
 CLOSING = {"en": ("Assessment", "Plan"), "zh": ("评估", "计划")}
 
 
-def _mcq(r: Record) -> list[dict[str, str]]:
-    p = r.payload
-    options = "\n".join(f"{k}. {v}" for k, v in p.options.items())  # type: ignore[union-attr]
-    image = "<image>" * len(r.images)
-    question = f"{image}{p.question}\n{options}\n{ASK['mcq'][r.lang]}"  # type: ignore[union-attr]
-    key = p.answer  # type: ignore[union-attr]
-    answer = f"{key}. {p.options[key]}\n{p.rationale}"  # type: ignore[union-attr]
+Messages = list[dict[str, str]]
+
+
+def _mcq(record: Record) -> Messages:
+    p = record.payload
+    assert isinstance(p, MCQ)
+    options = "\n".join(f"{k}. {v}" for k, v in p.options.items())
+    image = "<image>" * len(record.images)
+    question = f"{image}{p.question}\n{options}\n{ASK['mcq'][record.lang]}"
+    answer = f"{p.answer}. {p.options[p.answer]}\n{p.rationale}"
     return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
 
 
-def sft_messages(record: Record) -> list[dict[str, str]]:
-    """The record as one training conversation."""
-    p: Any = record.payload
-    if record.task == "mcq":
-        return _mcq(record)
-    if record.task == "open_qa":
-        return [{"role": "user", "content": p.question}, {"role": "assistant", "content": p.answer}]
-    if record.task == "consultation":
-        messages = [
-            {"role": "user" if t.role == "patient" else "assistant", "content": t.content}
-            for t in p.turns
-        ]
-        a, b = CLOSING[record.lang]
-        messages[-1]["content"] += f"\n\n{a}: {p.assessment}\n{b}: {p.plan}"
-        return messages
+def _open_qa(record: Record) -> Messages:
+    p = record.payload
+    assert isinstance(p, OpenQA)
+    return [{"role": "user", "content": p.question}, {"role": "assistant", "content": p.answer}]
+
+
+def _consultation(record: Record) -> Messages:
+    p = record.payload
+    assert isinstance(p, Consultation)
+    messages = [
+        {"role": "user" if t.role == "patient" else "assistant", "content": t.content}
+        for t in p.turns
+    ]
+    a, b = CLOSING[record.lang]
+    messages[-1]["content"] += f"\n\n{a}: {p.assessment}\n{b}: {p.plan}"
+    return messages
+
+
+def _report(record: Record) -> Messages:
+    p = record.payload
+    assert isinstance(p, Report)
     sections = (
         p.structured_findings,
         p.diagnosis,
@@ -87,19 +97,24 @@ def sft_messages(record: Record) -> list[dict[str, str]]:
     return [{"role": "user", "content": ask}, {"role": "assistant", "content": body}]
 
 
+_SFT: dict[str, Callable[[Record], Messages]] = {
+    "mcq": _mcq,
+    "open_qa": _open_qa,
+    "consultation": _consultation,
+    "report": _report,
+}
+
+
+def sft_messages(record: Record) -> Messages:
+    """The record as one training conversation."""
+    return _SFT[record.task](record)
+
+
 def _write(rows: Iterable[dict[str, Any]], dst: Path) -> int:
-    """Write JSONL whole or not at all (a temporary file, then a rename)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(dst.name + ".tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(dst)
-    return n
+    """Write JSONL whole or not at all (``atomic_write``); returns the rows written."""
+    lines = [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
+    atomic_write(dst, "".join(lines).encode())
+    return len(lines)
 
 
 def export_sft(src: Path, dst: Path) -> int:

@@ -1,14 +1,19 @@
 """The synthesis graph for one work item (a source, a task, a language, an index):
 
-    draft → localize → review ─┬─ passed or out of rounds → validate → record
-                      ↑         └─ faulted → revise ─┘
+    draft ─┬─ localize → review ─┬─ passed or out of rounds → validate ─┬─ record
+           │     ↑               └─ faulted → revise ─┘                 │
+           └─ no draft ─────────────────────────────────────────────────┘
 
-``draft``: the generator writes a structured draft (a consultation: the simulated patient and the
-doctor agent talk); ``localize``: every level named must be one the source mentions;
-``review``: the clinician criteria (``agents.data_reviewer``); ``revise``: the generator fixes
+``draft``: the generator writes a structured draft (a consultation: the simulated patient and
+the doctor agent talk); ``localize``: every level named must be one the source mentions;
+``review``: the clinician criteria (``graphs.synthesis.review``); ``revise``: the generator fixes
 what the reviewer found (bounded rounds); ``validate``: the pydantic record, and no major
-finding left; ``record``: de-duplicate and append (``Sink``). The run driver fans items out
-over bounded concurrency (``graphs.synthesis.run``).
+finding left; ``record``: de-duplicate and append the record, or write why there is none.
+
+The steps are plain functions of the state and LangGraph's run context (``Context``: the model,
+the settings, the run's output and the work item, whose task object does everything that
+differs between tasks). The run driver fans items out over bounded concurrency
+(``graphs.synthesis.run``).
 """
 
 from __future__ import annotations
@@ -16,29 +21,36 @@ from __future__ import annotations
 import hashlib
 import operator
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Protocol, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Command
 from pydantic import ValidationError
 
-from agents.data_reviewer import (
-    DATA_REVIEW_VERSION,
-    critique,
-    level_finding,
-    payload_texts,
-    problems,
-)
-from agents.llm import ChatModel, ImagePart, StructuredOutputError
-from agents.retriever import Evidence
-from agents.reviewer import Review
+from agents.llm import ChatModel, StructuredOutputError
 from tools import levels as lv
 from tools.settings import Settings
 
-from . import tasks
-from .records import Provenance, Record, Rejected, ReviewNote, Revision, rejection
-from .sources import Image, Source
+from .dedup import fingerprint
+from .output import Output
+from .records import (
+    DataFinding,
+    DataReview,
+    Provenance,
+    Record,
+    Rejected,
+    Rejection,
+    ReviewNote,
+    Revision,
+    rejections,
+)
+from .review import DATA_REVIEW_VERSION, critique, level_finding
+from .tasks import PROMPT_VERSION, TASKS, Draft, DraftError, SynthesisTask, source_block
+from .units import Source
 
 
 @dataclass(frozen=True)
@@ -56,281 +68,222 @@ class WorkItem:
         return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-class Sink(Protocol):
-    """Where finished items go (the run driver: de-duplication, limit, the two JSONL files)."""
-
-    def accept(self, record: Record) -> str: ...
-    def reject(self, rejected: Rejected) -> None: ...
-
-
 @dataclass
 class Context:
-    """What every node needs, fixed for a run."""
+    """What the steps read and never change: the run's model, settings and output, and the item."""
 
     model: ChatModel
     settings: Settings
-    sink: Sink
-    images_dir: Path
+    output: Output
+    item: WorkItem
     rounds: int = 1
     seed: int = 0
     turns: int = 4
-    compact: bool = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.compact = self.model.config.embedded
+    @property
+    def task(self) -> SynthesisTask:
+        return TASKS[self.item.task]
+
+    @property
+    def source(self) -> Source:
+        return self.item.source
+
+    @property
+    def lang(self) -> str:
+        return self.item.lang
+
+    @property
+    def index(self) -> int:
+        return self.item.index
+
+    @property
+    def compact(self) -> bool:
+        return self.model.config.embedded
+
+    @property
+    def images_dir(self) -> Path:
+        return self.output.images_dir
+
+    @cached_property
+    def block(self) -> str:
+        return source_block(self.source, self.compact)
+
+    def payload(self, draft: Draft) -> dict[str, Any]:
+        """The newest draft in record form (not yet validated)."""
+        return self.task.payload(draft.raw, self.block, bool(draft.images))
 
 
 class ItemState(TypedDict, total=False):
-    item: WorkItem
-    messages: list[Any]  # the draft conversation, for revision
-    draft: dict[str, Any]  # the first draft, as the model wrote it
-    current: dict[str, Any]  # the newest draft, as the model wrote it
-    payload: dict[str, Any]  # the newest draft in record form (not yet validated)
-    evidence: list[Evidence]  # what the doctor agent read (consultations)
-    chunk_ids: list[str]
-    images: list[str]
-    level: Any
+    draft: Draft  # the newest version (and the first, for the record's revision)
     levels: list[str]  # the levels the draft names (the localizer's reading)
-    review: Review
+    level: DataFinding  # the localizer's finding on them
+    review: DataReview
     notes: Annotated[list[ReviewNote], operator.add]
-    rounds: int
-    failed: list[str]  # why the draft never became a draft (schema, no image)
-    instructions: str  # what the model was asked (an echo of it is no content)
+    rounds: int  # model revisions made
+    rejections: list[Rejection]  # why the item is no record
+    record: Record  # the validated record
     outcome: str  # accepted | duplicate | surplus | rejected
 
 
-def _save_image(image: Image, images_dir: Path) -> tuple[str, bytes]:
-    """The image as PNG/JPEG bytes, stored once under ``images_dir`` by content hash."""
-    if image.dicom:
-        from tools.dicom_render import render_png
-
-        data, suffix = render_png(image.path), ".png"
-    else:
-        data, suffix = image.path.read_bytes(), image.path.suffix.lower()
-    name = hashlib.sha256(data).hexdigest()[:16] + suffix
-    target = images_dir / name
-    if not target.exists():
-        images_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)  # whole or absent, never half an image
-    return f"{images_dir.name}/{name}", data
+# ---- the steps --------------------------------------------------------------------------------
 
 
-def build(ctx: Context) -> Any:
-    """The compiled per-item graph."""
+async def draft(
+    state: ItemState, runtime: Runtime[Context]
+) -> Command[Literal["localize", "record"]]:
+    """The generator's first draft, or why there is none."""
+    ctx = runtime.context
+    try:
+        made = await ctx.task.draft(ctx, ctx.item.rng(ctx.seed))
+    except StructuredOutputError as exc:
+        return Command(update={"rejections": [_draft_failure(exc)]}, goto="record")
+    except DraftError as exc:
+        return Command(update={"rejections": [exc.rejection]}, goto="record")
+    return Command(update={"draft": made, "rounds": 0}, goto="localize")
 
-    async def draft(state: ItemState) -> dict[str, Any]:
-        item = state["item"]
-        source = item.source
-        rng = item.rng(ctx.seed)
-        chunk_ids = list(source.chunk_ids)
-        if item.task == "consultation":
-            from .consultation import simulate
 
-            try:
-                payload, evidence = await simulate(
-                    ctx.model, ctx.settings, source, item.lang, ctx.turns, rng, ctx.compact
-                )
-            except StructuredOutputError as exc:
-                return {"failed": [_draft_failure(exc)]}
-            chunk_ids += [e.chunk_id for e in evidence if e.chunk_id not in chunk_ids]
-            return {
-                "draft": payload,
-                "current": payload,
-                "payload": payload,
-                "chunk_ids": chunk_ids,
-                "images": [],
-                "evidence": evidence,
-                "rounds": 0,
-            }
-        images: list[str] = []
-        image_part, caption = None, None
-        if item.task == "mcq" and source.images:
-            picked = source.images[item.index % len(source.images)]
-            try:
-                rel, data = _save_image(picked, ctx.images_dir)
-            except Exception as exc:  # a DICOM that will not render: the item is rejected
-                return {"failed": [f"image: cannot render {picked.path.name}: {exc}"]}
-            images, caption = [rel], picked.caption
-            mime = "image/png" if rel.endswith(".png") else "image/jpeg"
-            image_part = ImagePart.from_bytes(data, mime=mime, label=caption)
-        ask = tasks.request(item.task, item.lang, rng, caption)
-        block = tasks.source_text(source, ctx.compact)
-        messages = tasks.draft_messages(block, ask, image_part)
-        try:
-            out = await ctx.model.structured(
-                messages,
-                tasks.DRAFTS[item.task],
-                seed=rng.randrange(1 << 30),
-                max_tokens=tasks.MAX_TOKENS[item.task],
-            )
-        except StructuredOutputError as exc:
-            return {"failed": [_draft_failure(exc)]}
-        raw = out.model_dump()
-        modality = "image" if images else "text"
-        return {
-            "messages": messages,
-            "instructions": ask,
-            "draft": raw,
-            "current": raw,
-            "payload": tasks.to_payload(item.task, raw, modality, block),
-            "chunk_ids": chunk_ids,
-            "images": images,
-            "evidence": [],
-            "rounds": 0,
-        }
+async def localize(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The levels the draft names (an MCQ's distractors aside), and whether the source does."""
+    ctx = runtime.context
+    texts = ctx.task.review_texts(ctx.payload(state["draft"]), distractors=False)
+    named = lv.sort_levels(x for t in texts for x in lv.find_levels(t))
+    required = ctx.task.levels_required
+    return {"level": level_finding(texts, ctx.source.levels, required, named), "levels": named}
 
-    async def localize(state: ItemState) -> dict[str, Any]:
-        item = state["item"]
-        texts = payload_texts(item.task, state["payload"], distractors=False)
-        required = item.task in ("report", "consultation")
-        named = lv.sort_levels(x for t in texts for x in lv.find_levels(t))
-        return {
-            "level": level_finding(texts, item.source.levels, required, named),
-            "levels": named,
-        }
 
-    async def review(state: ItemState) -> dict[str, Any]:
-        item = state["item"]
-        verdict = critique(
-            item.task,
-            state["payload"],
-            source_text="\n".join([item.source.text, *(e.body for e in state["evidence"])]),
-            source_lang=item.source.lang,
-            lang=item.lang,
-            level=state["level"],
-            round=state.get("rounds", 0),
-            image=bool(state.get("images")),
-            instructions=state.get("instructions", ""),
-        )
-        note = ReviewNote(round=verdict.round, findings=[f.model_dump() for f in verdict.failed])
-        return {"review": verdict, "notes": [note]}
-
-    async def revise(state: ItemState) -> dict[str, Any]:
-        item = state["item"]
-        found = problems(state["review"])
-        rounds = state.get("rounds", 0) + 1
-        if item.task == "consultation":
-            from .consultation import revise_turns
-
-            quotes = {q for f in state["review"].failed for q in f.quotes}
-            payload = await revise_turns(
-                ctx.model,
-                state["payload"],
-                found,
-                quotes,
-                state["evidence"],
-                item.lang,
-                ctx.compact,
-            )
-            return {"current": payload, "payload": payload, "rounds": rounds}
-        messages = tasks.revise_messages(state["messages"], state["current"], found, item.lang)
-        try:
-            out = await ctx.model.structured(
-                messages, tasks.DRAFTS[item.task], max_tokens=tasks.MAX_TOKENS[item.task]
-            )
-        except StructuredOutputError:
-            return {"rounds": rounds}  # the revision failed: the last draft stands
-        raw = out.model_dump()
-        before = state["payload"]
-        return {
-            "current": raw,
-            "payload": tasks.to_payload(
-                item.task, raw, before.get("modality", "text"), before.get("case", "")
-            ),
-            "rounds": rounds,
-        }
-
-    def after_review(state: ItemState) -> str:
-        if state["review"].passed or state.get("rounds", 0) >= ctx.rounds:
-            return "validate"
-        return "revise"
-
-    async def validate(state: ItemState) -> dict[str, Any]:
-        notes = state.get("notes", [])
-        majors = [f for f in state["review"].failed if f.severity == "major"]
-        reasons = [f"review {f.criterion}: {f.detail}" for f in majors]
-        record = None
-        try:
-            record = Record.model_validate(_record_dict(ctx, state))
-        except ValidationError as exc:
-            reasons = [f"invalid {line}" for line in rejection(exc)] + reasons
-        if reasons or record is None:
-            ctx.sink.reject(_rejected(state, "validate", reasons, notes))
-            return {"outcome": "rejected"}
-        return {"outcome": ctx.sink.accept(record)}
-
-    async def failed(state: ItemState) -> dict[str, Any]:
-        ctx.sink.reject(_rejected(state, "draft", state["failed"], []))
-        return {"outcome": "rejected"}
-
-    graph = StateGraph(ItemState)
-    graph.add_node("draft", draft)
-    graph.add_node("failed", failed)
-    graph.add_node("localize", localize)
-    graph.add_node("review", review)
-    graph.add_node("revise", revise)
-    graph.add_node("validate", validate)
-    graph.add_edge(START, "draft")
-    graph.add_conditional_edges(
-        "draft", lambda s: "failed" if s.get("failed") else "localize", ["failed", "localize"]
+async def review(
+    state: ItemState, runtime: Runtime[Context]
+) -> Command[Literal["revise", "validate"]]:
+    """Every criterion's finding on the newest draft, against the source and the evidence; then
+    a revision, unless it passed or the rounds are used."""
+    ctx = runtime.context
+    made = state["draft"]
+    verdict = critique(
+        ctx.task,
+        ctx.payload(made),
+        source_text="\n".join([ctx.source.text, *(e.body for e in made.evidence)]),
+        source_lang=ctx.source.lang,
+        lang=ctx.lang,
+        level=state["level"],
+        round=state["rounds"],
+        image=bool(made.images),
+        instructions=made.instructions,
     )
-    graph.add_edge("failed", END)
+    note = ReviewNote(round=verdict.round, findings=[f.model_dump() for f in verdict.failed])
+    done = verdict.passed or state["rounds"] >= ctx.rounds
+    return Command(
+        update={"review": verdict, "notes": [note]}, goto="validate" if done else "revise"
+    )
+
+
+async def revise(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The generator fixes what the reviewer found."""
+    ctx = runtime.context
+    made = await ctx.task.revise(ctx, state["draft"], state["review"].failed)
+    return {"draft": made, "rounds": state["rounds"] + 1}
+
+
+async def validate(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The pydantic record, if it validates and no major finding is left."""
+    majors = [f for f in state["review"].failed if f.severity == "major"]
+    why = [Rejection(check="review", criterion=f.criterion, detail=f.detail) for f in majors]
+    try:
+        made = Record.model_validate(_record_dict(runtime.context, state))
+    except ValidationError as exc:
+        return {"rejections": rejections(exc) + why}
+    return {"rejections": why} if why else {"record": made}
+
+
+async def record(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """De-duplicate and append the record, or write why the item is none."""
+    ctx = runtime.context
+    out = ctx.output
+    made = state.get("record")
+    if made is None:
+        why = state["rejections"]
+        out.reject(_rejected(ctx, state, why, state.get("notes", [])), why)
+        return {"outcome": "rejected"}
+    key_text = ctx.task.key_text(made.payload.model_dump())
+    fp = fingerprint(made.task, made.lang, key_text)
+    duplicate = out.dedup.check(fp)
+    if duplicate is not None:
+        kind, other = duplicate
+        why = [Rejection(check="duplicate", criterion=kind, detail=other)]
+        out.reject(_rejected(ctx, state, why), why)
+        out.stats.duplicates += 1
+        return {"outcome": "duplicate"}
+    if out.full:
+        out.stats.surplus += 1
+        return {"outcome": "surplus"}
+    out.accept(made, fp)
+    return {"outcome": "accepted"}
+
+
+def build() -> Any:
+    """The compiled per-item graph (invoke it with ``context=Context(...)``)."""
+    graph = StateGraph(ItemState, context_schema=Context)
+    for step in (draft, localize, review, revise, validate, record):
+        graph.add_node(step.__name__, step)
+    graph.add_edge(START, "draft")  # draft and review choose their next step themselves
     graph.add_edge("localize", "review")
-    graph.add_conditional_edges("review", after_review, ["revise", "validate"])
     graph.add_edge("revise", "localize")
-    graph.add_edge("validate", END)
+    graph.add_edge("validate", "record")
+    graph.add_edge("record", END)
     return graph.compile()
 
 
-def _draft_failure(exc: StructuredOutputError) -> str:
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def _draft_failure(exc: StructuredOutputError) -> Rejection:
     """``draft: no valid ReportDraft in 3 attempts: diagnosis: EOF while parsing ...``."""
     lines = [line.strip() for line in exc.errors.splitlines() if line.strip()]
     lines = lines[1:3] if len(lines) > 1 and "validation error" in lines[0] else lines[:1]
     detail = ": ".join(lines)[:200] or "invalid"
-    return f"draft: no valid {exc.schema_name} in {exc.attempts} attempts: {detail}"
+    why = f"no valid {exc.schema_name} in {exc.attempts} attempts"
+    return Rejection(check="draft", criterion=why, detail=detail)
 
 
 def _record_dict(ctx: Context, state: ItemState) -> dict[str, Any]:
-    item = state["item"]
-    source = item.source
+    item, source, made = ctx.item, ctx.source, state["draft"]
+    chunk_ids = list(source.chunk_ids)
+    chunk_ids += [e.chunk_id for e in made.evidence if e.chunk_id not in chunk_ids]
     return {
         "id": item.id,
         "task": item.task,
         "lang": item.lang,
         "levels": state.get("levels", []),
         "subfield": source.subfield,
-        "images": state.get("images", []),
+        "images": made.images,
         "provenance": Provenance(
             source_id=source.id,
             source_kind=source.kind,
-            chunk_ids=state.get("chunk_ids", []),
+            chunk_ids=chunk_ids,
             citation=source.citation,
             model=ctx.model.model_name,
-            prompt_version=tasks.PROMPT_VERSION,
+            prompt_version=PROMPT_VERSION,
             review_version=DATA_REVIEW_VERSION,
         ),
         "revision": Revision(
-            draft=state["draft"], notes=state.get("notes", []), rounds=state.get("rounds", 0)
+            draft=made.first, notes=state.get("notes", []), rounds=state["rounds"]
         ),
-        "payload": state["payload"],
+        "payload": ctx.payload(made),
     }
 
 
 def _rejected(
-    state: ItemState, stage: str, reasons: list[str], notes: list[ReviewNote]
+    ctx: Context, state: ItemState, why: list[Rejection], notes: list[ReviewNote] | None = None
 ) -> Rejected:
-    item = state["item"]
+    made = state.get("draft")
     return Rejected.model_validate(
         {
-            "id": item.id,
-            "task": item.task,
-            "lang": item.lang,
-            "source_id": item.source.id,
-            "stage": stage,
-            "reasons": reasons,
-            "draft": state.get("draft"),
-            "notes": [n.model_dump() for n in notes],
+            "id": ctx.item.id,
+            "task": ctx.item.task,
+            "lang": ctx.item.lang,
+            "source_id": ctx.source.id,
+            "stage": why[0].stage,
+            "reasons": [str(r) for r in why],  # the one place a reason becomes text
+            "draft": made.first if made else None,
+            "notes": notes or [],
         }
     )

@@ -3,25 +3,34 @@
 Common fields follow DESIGN.md (``id``, ``task``, ``lang``, ``levels``, ``subfield``, ``images``,
 ``provenance``, ``revision``); the task payload sits under ``payload``. The pydantic models are
 the validation gate: an MCQ with zero or two keys, a missing report section or a consultation
-shorter than four turns does not construct, and ``rejection`` turns the error into one line.
+shorter than four turns does not construct. Why an item is not a record stays structure
+(``Rejection``: the check, its criterion or field, the detail) until it is written: the rejected
+file keeps one readable line per reason, the run summary counts them by ``key``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from agents.data_reviewer import LETTERS, MIN_SECTION_CHARS, MIN_TURNS, answer_keys
+from agents.reviewer import Verdict
+from tools.jsonl import read_lines
 
 Task = Literal["mcq", "open_qa", "consultation", "report"]
 Lang = Literal["en", "zh"]
 TASKS: tuple[Task, ...] = ("mcq", "open_qa", "consultation", "report")
 LANGS: tuple[Lang, ...] = ("en", "zh")
 _TEXT = Annotated[str, Field(min_length=1)]
+LETTERS = "ABCDE"
+MIN_TURNS = 4
+MIN_SECTION_CHARS = 12  # a section shorter than this is a heading or a placeholder, not content
+_KEY_STRICT = re.compile(r"^\W*([A-E])\W*$")
+_KEY_LOOSE = re.compile(r"(?<![A-Za-z])([A-E])(?![A-Za-z])")
 
 
 def record_id(source_id: str, task: str, index: int, lang: str) -> str:
@@ -32,6 +41,19 @@ def record_id(source_id: str, task: str, index: int, lang: str) -> str:
 
 def _words(text: str) -> str:
     return " ".join(text.split())
+
+
+def answer_keys(answer: str, options: dict[str, str]) -> list[str]:
+    """The option letters an answer names: strict (``"B"``, ``"(B)"``) first, then flexible
+    (``"B) Pedicle screws"``, an option's exact text). Several letters mean several keys."""
+    text = answer.strip()
+    strict = _KEY_STRICT.match(text)
+    if strict:
+        return [strict.group(1)]
+    for letter, option in options.items():
+        if text.casefold() == option.strip().casefold():
+            return [letter]
+    return sorted(set(_KEY_LOOSE.findall(text)))
 
 
 # ---- payloads ---------------------------------------------------------------------------------
@@ -158,6 +180,41 @@ class Provenance(BaseModel):
     review_version: str = Field(description="version of the reviewer's criteria")
 
 
+DataCriterion = Literal[
+    "levels_grounded",
+    "structure",
+    "supported",
+    "language",
+    "no_overreach",
+    "deidentified",
+    "image_referenced",
+    "not_echo",
+]
+
+
+class DataFinding(Verdict):
+    """The verdict on one synthesis criterion (``graphs.synthesis.review``), quoting the text."""
+
+    criterion: DataCriterion
+    quotes: list[str] = Field(default_factory=list, description="the offending text")
+
+
+class DataReview(BaseModel):
+    """The synthesis reviewer's findings on one version of a draft."""
+
+    version: str
+    round: int = Field(description="0 = the first draft, n = after n revisions")
+    findings: list[DataFinding]
+
+    @property
+    def failed(self) -> list[DataFinding]:
+        return [f for f in self.findings if not f.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.severity == "major" for f in self.failed)
+
+
 class ReviewNote(BaseModel):
     """The reviewer's findings on one version of the draft (round 0 = the first draft)."""
 
@@ -199,12 +256,65 @@ class Record(BaseModel):
     @model_validator(mode="after")
     def _images(self) -> Record:
         if isinstance(self.payload, MCQ) and self.payload.modality == "image" and not self.images:
-            raise ValueError("an image MCQ without an image")
+            raise ValueError("images: an image MCQ without an image")
         return self
 
 
+Check = Literal["draft", "review", "invalid", "duplicate"]
+_STAGE: dict[Check, Literal["draft", "validate", "deduplicate"]] = {
+    "draft": "draft",
+    "review": "validate",
+    "invalid": "validate",
+    "duplicate": "deduplicate",
+}
+_LINE: dict[Check, str] = {
+    "draft": "draft: {criterion}: {detail}",
+    "review": "review {criterion}: {detail}",
+    "invalid": "invalid {criterion}: {detail}",
+    "duplicate": "{criterion} duplicate of {detail}",
+}
+
+
+class Rejection(BaseModel):
+    """One reason an item did not become a record."""
+
+    check: Check = Field(description="the draft, the reviewer, the validator or de-duplication")
+    criterion: str = Field(
+        description="the reviewer's criterion, the invalid field, why no draft was made, or the "
+        "kind of duplicate (exact | near)"
+    )
+    detail: str = Field(description="what was wrong; for a duplicate, the record it repeats")
+
+    @property
+    def stage(self) -> Literal["draft", "validate", "deduplicate"]:
+        return _STAGE[self.check]
+
+    @property
+    def key(self) -> str:
+        """What the run summary counts: ``review: supported``, ``invalid: payload.options``."""
+        return f"{self.check}: {self.criterion}"
+
+    def __str__(self) -> str:
+        """The line in the rejected file: ``review supported: 30% of its words ...``."""
+        return _LINE[self.check].format(criterion=self.criterion, detail=self.detail)
+
+
+def rejections(exc: ValidationError) -> list[Rejection]:
+    """One per validation error: ``payload.options``, ``two options have the same text``;
+    ``2 keys``, ``the answer 'B and C' names ['B', 'C']``."""
+    found = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if not where:  # a rule on a whole payload or record: its message leads with what broke
+            head, sep, rest = message.partition(": ")
+            where, message = (head, rest) if sep else ("record", message)
+        found.append(Rejection(check="invalid", criterion=where, detail=message))
+    return found
+
+
 class Rejected(BaseModel):
-    """A draft that did not become a record, kept for audit."""
+    """A draft that did not become a record, kept for audit (``reasons``: one line each)."""
 
     id: str
     task: Task
@@ -216,21 +326,9 @@ class Rejected(BaseModel):
     notes: list[ReviewNote] = Field(default_factory=list)
 
 
-def rejection(exc: ValidationError) -> list[str]:
-    """One line per validation error: ``payload.options: two options have the same text``."""
-    lines = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        lines.append(f"{where}: {message}" if where else message)
-    return lines
-
-
 def read_records(path: Path) -> Iterator[Record]:
     """The records of a synthesis output; a line that is not one (a torn tail, another tool's
     line) is skipped, never counted."""
-    from .log import read_lines
-
     for row in read_lines(path):
         try:
             yield Record.model_validate(row)

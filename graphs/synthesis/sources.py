@@ -10,6 +10,8 @@
 - the RSNA 2024 lumbar CSVs (a folder with ``train.csv``) and VerSe centroid JSON: one case unit
   per labelled study (``graphs.synthesis.datasets``).
 
+The unit types are ``graphs.synthesis.units``, which both loaders build.
+
 Case text passes the de-identification gate (``tools.deid``) here, before any model sees it.
 """
 
@@ -25,27 +27,13 @@ import yaml
 from tools import levels as lv
 from tools.deid import deidentify_text
 
-from .units import CASE_TASKS, Image, Loaded, Source
-
-__all__ = [
-    "Image",
-    "Loaded",
-    "Source",
-    "SourceError",
-    "load_case",
-    "load_sources",
-    "select_shard",
-    "shard_of",
-]
+from . import datasets
+from .units import CASE_TASKS, Image, Loaded, Source, SourceError
 
 CASE_FILES = ("case.md", "case.txt")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MIN_CHUNK_CHARS = 300  # shorter chunks (a heading and a line) make thin questions
 SKIP_SECTIONS = ("references", "sources", "source", "参考文献", "来源")
-
-
-class SourceError(Exception):
-    """A ``--sources`` path that cannot be read at all; one line."""
 
 
 def shard_of(group: str, shards: int) -> int:
@@ -216,7 +204,6 @@ def _is_case(folder: Path) -> bool:
 
 def load_sources(paths: Sequence[Path], *, max_mb: float = 50.0) -> Loaded:
     """Every unit under ``paths``, in a stable order (sorted by unit id)."""
-    from . import datasets
 
     out = Loaded([], [])
     corpus: list[Path] = []

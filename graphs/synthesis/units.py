@@ -1,5 +1,6 @@
-"""The unit synthesis draws from: a :class:`Source` (a corpus chunk or a whole case) and its
-images. Loaded by :mod:`.sources` (corpus, case folders) and :mod:`.datasets` (public datasets).
+"""A unit of source material (a corpus chunk, a whole case, a labelled study) and what it may
+become: the types the loaders build (``graphs.synthesis.sources``, ``graphs.synthesis.datasets``)
+and the graph reads.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from typing import Literal
 
 from .records import Lang, Task
 
-__all__ = ["CASE_TASKS", "KNOWLEDGE_TASKS", "Image", "Loaded", "Source", "SourceKind"]
-
 SourceKind = Literal["guideline", "textbook", "consensus", "case", "rsna", "verse"]
 CASE_TASKS: tuple[Task, ...] = ("mcq", "open_qa", "consultation", "report")
 KNOWLEDGE_TASKS: tuple[Task, ...] = ("mcq", "open_qa")
+
+
+class SourceError(Exception):
+    """A ``--sources`` path that cannot be read at all; one line."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from agents.data_reviewer import answer_keys, critique, level_finding, payload_texts
-from graphs.synthesis.records import Record, record_id, rejection
+from graphs.synthesis.records import Record, answer_keys, record_id, rejections
 
 SOURCE = (
     "Lumbar disc herniation › Which root?\n\nA posterolateral disc herniation at L4-L5 usually "
@@ -62,7 +61,7 @@ def record(task: str, payload: dict[str, Any], images: list[str] | None = None) 
 def reasons(task: str, payload: dict[str, Any], images: list[str] | None = None) -> list[str]:
     with pytest.raises(ValidationError) as info:
         Record.model_validate(record(task, payload, images))
-    return rejection(info.value)
+    return [f"{r.criterion}: {r.detail}" for r in rejections(info.value)]
 
 
 def test_good_records_validate():
@@ -139,35 +138,3 @@ def test_short_or_out_of_turn_consultation_is_rejected():
     assert any("at least 4" in line for line in reasons("consultation", payload))
     payload["turns"] = turns + [turns[1], turns[0]]
     assert any("patient speaks there" in line for line in reasons("consultation", payload))
-
-
-def test_level_the_source_never_mentions_is_found():
-    bad = {**GOOD_MCQ, "rationale": "An L3-L4 herniation compresses the L4 root."}
-    finding = level_finding(payload_texts("mcq", bad, distractors=False), ["L4-L5", "L5"])
-    assert not finding.passed and "L3-L4" in finding.detail and finding.severity == "major"
-    ok = level_finding(payload_texts("mcq", GOOD_MCQ, distractors=False), ["L4-L5", "L5"])
-    assert ok.passed  # the distractors L4, S1 and L3 may name other levels
-    key = {**GOOD_MCQ, "answer": "C"}  # ... but not the key
-    assert not level_finding(payload_texts("mcq", key, distractors=False), ["L4-L5", "L5"]).passed
-
-
-def test_reviewer_faults_crafted_drafts_and_passes_a_good_one():
-    def review(payload: dict[str, Any], lang: str = "en"):
-        level = level_finding(payload_texts("mcq", payload, distractors=False), ["L4-L5", "L5"])
-        return critique(
-            "mcq", payload, source_text=SOURCE, source_lang="en", lang=lang, level=level, round=0
-        )
-
-    assert review(GOOD_MCQ).passed
-    failed = {f.criterion for f in review({**GOOD_MCQ, "answer": "B and C"}).failed}
-    assert "structure" in failed
-    invented = {**GOOD_MCQ, "rationale": "It happens in 87 percent of patients over 60 years."}
-    assert "supported" in {f.criterion for f in review(invented).failed}
-    dosed = {**GOOD_MCQ, "rationale": "Give 40 mg prednisolone; the L5 root always recovers."}
-    assert "no_overreach" in {f.criterion for f in review(dosed).failed}
-    assert "language" in {f.criterion for f in review(GOOD_MCQ, lang="zh").failed}
-    named = {
-        **GOOD_MCQ,
-        "question": "Mr. John Smith (MRN 1234567) has which L4-L5 root compressed?",
-    }
-    assert "deidentified" in {f.criterion for f in review(named).failed}

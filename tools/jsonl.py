@@ -1,11 +1,19 @@
-"""Append-only JSONL files that survive ``kill -9``.
+"""Append-only JSONL files that survive ``kill -9``, and their reader: the one log format of
+the project (synthesis records and rejections, SpineBench predictions and judgements, consult
+revisions).
 
-Lines are queued and written by one flusher task: each batch is one ``write`` of whole lines,
-then ``fsync``, in a thread so the event loop never waits on the disk. A kill can only cut the
-last line short (Linux may stop a write of more than a page part-way); ``repair`` cuts such a
-torn tail back to the last newline when the file is opened again, so every line is whole.
-Records queued but not yet written are the ones "in flight": a kill loses them and a resumed
-run makes them again under the same deterministic ids.
+The torn-line rule: a line is whole when it ends in a newline. Writers append whole lines under
+an exclusive ``flock`` and ``fsync`` them, so the only damage a kill can do is to cut the last
+line short (Linux may stop a write of more than a page part-way). Readers skip such a torn tail;
+the next writer, once it holds the lock, cuts it back to the last newline (``repair``) before it
+writes, so a new line is never glued onto a torn one. A whole line that is not a JSON object
+(another tool's line) is skipped by readers and left in place by writers.
+
+Two writers: ``append`` writes one line and returns (the UI's revisions, a few a minute);
+``AppendLog`` holds the lock for a whole run and queues lines for one flusher task, which writes
+each batch with one ``write`` and one ``fsync`` in a thread so the event loop never waits on the
+disk. Lines queued but not yet written are "in flight": a kill loses them, and a resumed run makes
+them again under the same deterministic ids.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import asyncio
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +61,8 @@ def repair(path: Path) -> int:
 
 
 def read_lines(path: Path) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a JSONL file; a line that is not one (a torn tail) is skipped."""
+    """The JSON objects of a JSONL file (none for an absent file); a torn tail and a line that
+    is not a JSON object are skipped."""
     if not path.is_file():
         return
     with path.open("rb") as handle:
@@ -68,12 +77,35 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield value
 
 
+def _line(row: Mapping[str, Any]) -> bytes:
+    return (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.write(fd, view)
+        view = view[done:]
+    os.fsync(fd)
+
+
+def append(path: Path, row: Mapping[str, Any]) -> None:
+    """Append ``row`` as one line: whole, under the lock (waiting for it), synced."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # per open file: threads of one process wait too
+        repair(path)
+        _write_all(fd, _line(row))
+    finally:
+        os.close(fd)  # and the lock with it
+
+
 class AppendLog:
     """One append-only JSONL file, written by a background flusher (``async with``)."""
 
-    def __init__(self, path: Path, *, lock: bool = True) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = lock
         self._fd = -1
         self._pending: list[bytes] = []
         self._wake = asyncio.Event()
@@ -87,12 +119,11 @@ class AppendLog:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
             raise LogError(f"cannot open {self.path}: {exc.strerror}") from None
-        if self._lock:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(self._fd)
-                raise LogError(f"another run is writing {self.path}") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._fd)
+            raise LogError(f"another run is writing {self.path}") from None
         repair(self.path)  # only with the lock held: another writer's line is never cut
         self._task = asyncio.create_task(self._flusher())
         return self
@@ -110,16 +141,8 @@ class AppendLog:
         """Queue one record (written whole, in order, by the flusher)."""
         if self._error is not None:
             raise LogError(f"cannot write {self.path}: {self._error}")
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-        self._pending.append(line.encode())
+        self._pending.append(_line(record))
         self._wake.set()
-
-    def _write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            done = os.write(self._fd, view)
-            view = view[done:]
-        os.fsync(self._fd)
 
     async def _flusher(self) -> None:
         while True:
@@ -128,7 +151,7 @@ class AppendLog:
             batch, self._pending = self._pending, []
             if batch:
                 try:
-                    await asyncio.to_thread(self._write, b"".join(batch))
+                    await asyncio.to_thread(_write_all, self._fd, b"".join(batch))
                 except OSError as exc:
                     self._error = exc
                     return

@@ -2,8 +2,9 @@
 
 Like the consult reviewer (``agents.reviewer``), every criterion is checked by code so a finding
 is reproducible; the model is then asked to revise against the findings. The level check is the
-localizer's (``level_finding``); the rest are here. Criteria are versioned: a change of rule or
-threshold bumps :data:`DATA_REVIEW_VERSION`, which every record stores.
+localizer's (``level_finding``); the rest are here, reading a payload only through its task
+(``graphs.synthesis.tasks``: its texts, its structure, its claim). Criteria are versioned: a
+change of rule or threshold bumps :data:`DATA_REVIEW_VERSION`, which every record stores.
 """
 
 from __future__ import annotations
@@ -11,32 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
-
-from agents.reviewer import _CERTAIN, _DOSE, Finding, Review, deidentified
+from agents.reviewer import CERTAIN, DOSE, identifiers
 from tools import levels as lv
 from tools.tokens import language_of, tokenize
 
-DATA_REVIEW_VERSION = "1"
-LETTERS = "ABCDE"
-MIN_TURNS = 4
-MIN_SECTION_CHARS = 12  # a section shorter than this is a heading or a placeholder, not content
+from .records import DataFinding, DataReview
+from .tasks import SynthesisTask
 
-_KEY_STRICT = re.compile(r"^\W*([A-E])\W*$")
-_KEY_LOOSE = re.compile(r"(?<![A-Za-z])([A-E])(?![A-Za-z])")
+DATA_REVIEW_VERSION = "1"
 SUPPORT_MIN = 0.5  # share of the answer-bearing text's words found in the source
-DataCriterion = Literal[
-    "levels_grounded",
-    "structure",
-    "supported",
-    "language",
-    "no_overreach",
-    "deidentified",
-    "image_referenced",
-    "not_echo",
-]
 DATA_CRITERIA: dict[str, str] = {
     "levels_grounded": "every spinal level named is one the source mentions",
     "structure": "MCQ: 4-5 distinct options and one key; open QA: a full answer and 2+ key "
@@ -53,54 +39,6 @@ ECHO_MIN = 0.7  # a part whose words are this much the instructions' is an echo,
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _IMAGE_WORDS = re.compile(r"image|figure|radiograph|scan|x-ray|mri|ct\b|shown|图|影像|片", re.I)
 _LEVEL_NUMBER = re.compile(r"\b[CTLS]\d{1,2}\b")
-
-
-def answer_keys(answer: str, options: dict[str, str]) -> list[str]:
-    """The option letters an answer names: strict (``"B"``, ``"(B)"``) first, then flexible
-    (``"B) Pedicle screws"``, an option's exact text). Several letters mean several keys."""
-    text = answer.strip()
-    strict = _KEY_STRICT.match(text)
-    if strict:
-        return [strict.group(1)]
-    for letter, option in options.items():
-        if text.casefold() == option.strip().casefold():
-            return [letter]
-    return sorted(set(_KEY_LOOSE.findall(text)))
-
-
-def payload_texts(task: str, payload: Any, distractors: bool = True) -> list[str]:
-    """Every piece of generated text in a payload (what the reviewer reads). Without
-    ``distractors``, an MCQ's wrong options are left out: they may name other levels on purpose,
-    so the localizer checks the stem, the key and the rationale."""
-    if isinstance(payload, BaseModel):
-        payload = payload.model_dump()
-    if task == "mcq":
-        options = payload["options"]
-        if not distractors:
-            keys = answer_keys(str(payload["answer"]), options)
-            options = {k: v for k, v in options.items() if k in keys}
-        return [payload["question"], *options.values(), payload["rationale"]]
-    if task == "open_qa":
-        return [payload["question"], payload["answer"], *payload["key_points"]]
-    if task == "consultation":
-        return [t["content"] for t in payload["turns"]] + [payload["assessment"], payload["plan"]]
-    treatment = payload["treatment"]
-    return [
-        payload["structured_findings"],
-        payload["diagnosis"],
-        treatment["patient_friendly"],
-        treatment["evidence_based"],
-        payload["risk_prognosis"],
-        payload["postoperative_management"],
-        payload["diagnostic_basis"],
-    ]
-
-
-class DataFinding(Finding):
-    """The verdict on one synthesis criterion."""
-
-    criterion: DataCriterion  # type: ignore[assignment]  # the synthesis criteria, not the consult's
-    quotes: list[str] = Field(default_factory=list, description="the offending text")
 
 
 def level_finding(
@@ -138,63 +76,6 @@ def level_finding(
     )
 
 
-def _structure(task: str, payload: Mapping[str, Any]) -> list[str]:
-    problems = []
-    if task == "mcq":
-        options = payload["options"]
-        texts = [" ".join(str(v).split()).casefold() for v in options.values()]
-        if not 4 <= len(texts) <= 5:
-            problems.append(f"{len(texts)} options (4 or 5 needed)")
-        if len(set(texts)) < len(texts) or not all(texts):
-            problems.append("options repeat or are empty")
-        keys = answer_keys(str(payload["answer"]), options)
-        if len(keys) != 1 or keys[0] not in options:
-            problems.append(f"the answer {payload['answer']!r} must be one option's letter")
-    elif task == "open_qa":
-        if len(payload["answer"]) < 20:
-            problems.append("the reference answer is too short")
-        if len([p for p in payload["key_points"] if p.strip()]) < 2:
-            problems.append("fewer than two key points")
-    elif task == "consultation":
-        if len(payload["turns"]) < MIN_TURNS:
-            problems.append(f"{len(payload['turns'])} turns ({MIN_TURNS} needed)")
-        for name in ("assessment", "plan"):
-            if len(payload[name].strip()) < MIN_SECTION_CHARS:
-                problems.append(f"no {name}")
-    elif task == "report":
-        flat = {**payload, **{f"treatment.{k}": v for k, v in payload["treatment"].items()}}
-        flat.pop("treatment")
-        flat.pop("case", None)  # the input, not a section
-        problems += [
-            f"section {name} is missing"
-            for name, text in flat.items()
-            if len(str(text).strip()) < MIN_SECTION_CHARS
-        ]
-    return problems
-
-
-def _key_option(task: str, payload: Mapping[str, Any]) -> str:
-    if task != "mcq":
-        return ""
-    keys = answer_keys(str(payload["answer"]), payload["options"])
-    return str(payload["options"].get(keys[0], "")) if len(keys) == 1 else ""
-
-
-def answer_text(task: str, payload: Mapping[str, Any], key: str = "") -> str:
-    """The text that carries the record's claim: the key (an MCQ's correct option) and
-    rationale, the reference answer, the diagnosis and its basis, the doctor's turns."""
-    if task == "mcq":
-        return f"{key} {payload['rationale']}"
-    if task == "open_qa":
-        return f"{payload['answer']} {' '.join(payload['key_points'])}"
-    if task == "report":
-        return " ".join(
-            [payload["structured_findings"], payload["diagnosis"], payload["diagnostic_basis"]]
-        )
-    doctor = [t["content"] for t in payload["turns"] if t["role"] == "doctor"]
-    return " ".join([*doctor, payload["assessment"]])
-
-
 @lru_cache(maxsize=2048)
 def _words(text: str) -> frozenset[str]:
     """Tokens of a source or of the instructions: the same texts come back for every draft
@@ -229,7 +110,7 @@ def _supported(text: str, source: str, lang: str, source_lang: str, key: str = "
 
 
 def critique(
-    task: str,
+    task: SynthesisTask,
     payload: Mapping[str, Any],
     *,
     source_text: str,
@@ -239,21 +120,22 @@ def critique(
     round: int,
     image: bool = False,
     instructions: str = "",
-) -> Review:
+) -> DataReview:
     """Every criterion's finding on one draft payload (a dict: it may not validate yet)."""
-    texts = [t for t in payload_texts(task, payload) if t]
+    texts = [t for t in task.review_texts(payload) if t]
     joined = "\n".join(texts)
-    structure = _structure(task, payload)
+    structure = task.check_structure(payload)
     written = language_of(joined)
     overreach = [
         t
         for t in texts
-        if any(m.group(0) not in source_text for m in _DOSE.finditer(t)) or _CERTAIN.search(t)
+        if any(m.group(0) not in source_text for m in DOSE.finditer(t)) or CERTAIN.search(t)
     ]
     asked = _words(instructions)
-    key = _key_option(task, payload)
+    claim, key = task.claim(payload)
     echoes = [t for t in texts if _share(t, asked) >= ECHO_MIN] if asked else []
-    findings: list[Finding] = [
+    found = identifiers(joined)
+    findings: list[DataFinding] = [
         level,
         DataFinding(
             criterion="structure",
@@ -261,7 +143,7 @@ def critique(
             severity="major",
             detail="; ".join(structure) or "complete",
         ),
-        _supported(answer_text(task, payload, key), source_text, lang, source_lang, key),
+        _supported(claim, source_text, lang, source_lang, key),
         DataFinding(
             criterion="language",
             passed=written == lang,
@@ -277,7 +159,12 @@ def critique(
             else "no unsourced dosing or certainty",
             quotes=overreach[:3],
         ),
-        deidentified(joined),
+        DataFinding(
+            criterion="deidentified",
+            passed=not found,
+            severity="major",
+            detail=f"identifiers found: {', '.join(found)}" if found else "no identifiers",
+        ),
         DataFinding(
             criterion="not_echo",
             passed=not echoes,
@@ -298,14 +185,9 @@ def critique(
                 else "the stem does not mention the image",
             )
         )
-    return Review(version=DATA_REVIEW_VERSION, round=round, findings=findings)
+    return DataReview(version=DATA_REVIEW_VERSION, round=round, findings=findings)
 
 
 def _share(text: str, words: frozenset[str]) -> float:
     mine = set(tokenize(text))
     return len(mine & words) / len(mine) if len(mine) >= 3 else 0.0
-
-
-def problems(review: Review) -> list[str]:
-    """The failed criteria as lines for the revision request and the rejection reasons."""
-    return [f"{f.criterion}: {f.detail}" for f in review.failed]
