@@ -1,9 +1,9 @@
 """Revision data from people: clinicians' edits of answers and users' feedback (JSONL).
 
 Both files live under ``SPINE_HOME/revisions/`` and are what the synthesis graph reuses as
-human revision examples. Each record is one line, written whole with one ``write`` under an
-exclusive file lock and flushed to disk, so concurrent writers (the UI server and a CLI) never
-interleave or leave half a line.
+human revision examples. Each record is one line of the project's one JSONL log
+(``tools.jsonl``): written whole under an exclusive file lock and synced, so concurrent writers
+(the UI server and a CLI) never interleave; ``tools.jsonl.read_lines`` reads them back.
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from pydantic import BaseModel, Field
 
 from agents.generator import PROMPT_VERSION
 from agents.reviewer import REVIEW_VERSION
-from tools.jsonl import append, read_lines
+from tools.jsonl import append
 
 __all__ = [
     "CLINICIAN_EDITS",
     "FEEDBACK",
     "ClinicianEdit",
     "Feedback",
-    "append_jsonl",
     "save_clinician_edit",
     "save_feedback",
 ]
@@ -113,23 +112,13 @@ class Feedback(BaseModel):
     user: str | None = None
 
 
-def append_jsonl(path: Path, record: BaseModel) -> None:
-    """Append ``record`` as one line: whole, locked and synced (``tools.jsonl``)."""
-    append(path, record.model_dump(mode="json"))
-
-
 def save_clinician_edit(home: Path, record: ClinicianEdit) -> Path:
     path = home / "revisions" / CLINICIAN_EDITS
-    append_jsonl(path, record)
+    append(path, record.model_dump(mode="json"))
     return path
 
 
 def save_feedback(home: Path, record: Feedback) -> Path:
     path = home / "revisions" / FEEDBACK
-    append_jsonl(path, record)
+    append(path, record.model_dump(mode="json"))
     return path
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every record of a revisions file (an absent file has none; a torn tail is skipped)."""
-    return list(read_lines(path))

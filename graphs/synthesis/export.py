@@ -135,10 +135,10 @@ def export_sft(src: Path, dst: Path) -> int:
 def export_dpo(edits: Path, dst: Path) -> int:
     """Preference pairs from clinician edits: chosen = the clinician's text, rejected = the
     model's draft (ms-swift ``rejected_response``). Approvals without change are no pair."""
-    from graphs.revisions import read_jsonl
+    from tools.jsonl import read_lines
 
     def rows() -> Iterator[dict[str, Any]]:
-        for edit in read_jsonl(edits):
+        for edit in read_lines(edits):
             chosen, rejected = str(edit.get("final", "")), str(edit.get("draft", ""))
             if edit.get("action") != "edit" or not chosen.strip() or chosen == rejected:
                 continue

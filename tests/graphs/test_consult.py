@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from graphs.consult import Consult
-from graphs.revisions import CLINICIAN_EDITS, read_jsonl
+from graphs.revisions import CLINICIAN_EDITS
 from graphs.uploads import UploadError, attachment_for
+from tools.jsonl import read_lines
 from tools.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -118,7 +119,7 @@ async def test_clinician_review_pauses_and_saves_the_edit(
                 done = event.data
     assert done["answer"] == edited
     assert done["clinician"]["action"] == "edit"
-    records = read_jsonl(settings.home / "revisions" / CLINICIAN_EDITS)
+    records = list(read_lines(settings.home / "revisions" / CLINICIAN_EDITS))
     assert len(records) == 1
     record = records[0]
     assert record["final"] == edited and record["action"] == "edit"

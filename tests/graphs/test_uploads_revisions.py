@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graphs.revisions import Feedback, append_jsonl, read_jsonl
+from graphs.revisions import Feedback
 from graphs.uploads import UploadError, attachment_for
 from tests.dicom_factory import write_image
+from tools.jsonl import append, read_lines
 
 
 def test_kinds_come_from_the_bytes_not_the_name(tmp_path: Path) -> None:
@@ -61,12 +62,12 @@ def test_concurrent_appends_stay_whole_lines(tmp_path: Path) -> None:
             record = Feedback(
                 id=f"{n}-{i}", thread_id="t", message_id="m", value=i % 2, comment=long_comment
             )
-            append_jsonl(path, record)
+            append(path, record.model_dump(mode="json"))
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    records = read_jsonl(path)
+    records = list(read_lines(path))
     assert len(records) == 100 and {r["comment"] for r in records} == {long_comment}

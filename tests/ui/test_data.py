@@ -7,7 +7,8 @@ from pathlib import Path
 import chainlit as cl
 from chainlit.types import Feedback
 
-from graphs.revisions import FEEDBACK, read_jsonl
+from graphs.revisions import FEEDBACK
+from tools.jsonl import read_lines
 from tools.settings import Settings
 from ui.data import SpineDataLayer
 
@@ -36,5 +37,5 @@ async def test_threads_steps_and_feedback_round_trip(tmp_path: Path) -> None:
     assert thread is not None and thread["name"] == "L4-L5 question"
     assert [s["output"] for s in thread["steps"]] == ["answer"]
     assert thread["steps"][0]["feedback"]["value"] == 1
-    saved = read_jsonl(tmp_path / "revisions" / FEEDBACK)
+    saved = list(read_lines(tmp_path / "revisions" / FEEDBACK))
     assert saved[0]["message_id"] == "st-1" and saved[0]["comment"] == "clear"

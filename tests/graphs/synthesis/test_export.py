@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graphs.revisions import ClinicianEdit, append_jsonl
+from graphs.revisions import ClinicianEdit
 from graphs.synthesis.__main__ import main
 from tests.graphs.synthesis.test_records import GOOD_MCQ, GOOD_REPORT, record
+from tools.jsonl import append
 
 
 def write(path: Path, rows: list[dict]) -> Path:
@@ -46,8 +47,11 @@ def test_dpo_export_pairs_clinician_edits(tmp_path: Path, monkeypatch):
         findings=[],
         chunk_ids=[],
     )
-    append_jsonl(edits, ClinicianEdit(id="1", action="edit", draft="bad", final="good", **common))
-    append_jsonl(edits, ClinicianEdit(id="2", action="approve", draft="ok", final="ok", **common))
+    for edit in (
+        ClinicianEdit(id="1", action="edit", draft="bad", final="good", **common),
+        ClinicianEdit(id="2", action="approve", draft="ok", final="ok", **common),
+    ):
+        append(edits, edit.model_dump(mode="json"))
     dst = tmp_path / "dpo.jsonl"
     assert main(["--out", str(tmp_path / "none.jsonl"), "--export-dpo", str(dst)]) == 0
     (row,) = [json.loads(line) for line in dst.read_text().splitlines()]
