@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from agents.triage import LABELS, TRIAGE_VERSION, Screen, Triage, assess
+from graphs.consult import start_turn
 
-triage = Screen().node  # the rule layer alone: the nets are tested in test_triage_layers.py
+
+async def triage(state: dict[str, Any]) -> dict[str, Any]:
+    """The consult graph's first step with the rule layer alone (the nets are tested in
+    test_triage_layers.py): the turn read once, every user turn so far triaged."""
+    return await start_turn(state, SimpleNamespace(screen=Screen()))  # type: ignore[arg-type]
+
 
 # (text, expected level, codes that must be among the reasons)
 DETECTED = [
