@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, TypedDict
 
 from pydantic import BaseModel, Field
 
 from tools.settings import Settings
+from tools.tokens import tokenize
 
 __all__ = ["Evidence", "RetrieverUpdate", "retrieve", "search"]
 
@@ -39,6 +41,12 @@ class Evidence(BaseModel):
     score: float
     level_match: str = Field(description="chunk | document | vertebra | none")
     figures: list[dict[str, Any]] = Field(default_factory=list)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The chunk's words as the reviewer's support checks read them: tokenized once per
+        retrieved chunk, not once per review round."""
+        return frozenset(tokenize(self.text))
 
     @property
     def body(self) -> str:

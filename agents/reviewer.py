@@ -208,7 +208,7 @@ def sentences(text: str) -> list[str]:
     return [s.text for s in _split(text, "")]
 
 
-def _support(sentence: str, source_words: set[str]) -> float:
+def _support(sentence: str, source_words: frozenset[str]) -> float:
     words = set(tokenize(CITATION.sub("", sentence)))
     return len(words & source_words) / len(words) if words else 1.0
 
@@ -293,7 +293,7 @@ def _levels_agree(
 
 
 def _citations(said: Sequence[Sentence], evidence: Sequence[Evidence]) -> tuple[Finding, Finding]:
-    vocab = [set(tokenize(e.text)) for e in evidence]  # once per source, not per sentence
+    vocab = [e.words for e in evidence]  # tokenized once per source
     cited_part = [x for x in said if x.part == "evidence"]
     uncited, bad_number, unsupported = [], [], []
     for x in cited_part:
