@@ -10,13 +10,16 @@ __all__ = ["atomic_write"]
 
 
 def atomic_write(dst: Path, data: bytes) -> None:
-    """Write ``data`` to ``dst`` through a temporary file in the same folder and a rename: a
-    reader sees the old file or the new one, never a part (parents are created)."""
+    """Write ``data`` to ``dst`` through a temporary file in the same folder, synced, and a
+    rename: a reader sees the old file or the new one, never a part, and after a crash the new
+    file is whole (parents are created)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         umask = os.umask(0o022)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users of the output
