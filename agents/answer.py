@@ -78,9 +78,12 @@ class Answer(BaseModel):
     sources: list[Citation] = Field(default_factory=list)
     notice: str = Field("", description="the educational notice")
 
+    def _said(self) -> list[str]:
+        return [b for b in [self.lead, *(p.render() for p in self.parts)] if b]
+
     def blocks(self) -> list[str]:
         """The paragraphs of the message in order (lead, parts, sources, notice)."""
-        blocks = [self.lead, *(p.render() for p in self.parts)]
+        blocks = self._said()
         if sources := self.sources:
             heading = prompts.SECTION_HEADINGS[self.lang]["sources"]
             lines = [f"[{c.n}] {c.title} — {_sentence(c.section)} {c.citation}" for c in sources]
@@ -95,7 +98,7 @@ class Answer(BaseModel):
     @property
     def body(self) -> str:
         """The lead and the parts: the answer without its sources and notice (for metrics)."""
-        return "\n\n".join(b for b in [self.lead, *(p.render() for p in self.parts)] if b)
+        return "\n\n".join(self._said())
 
     @classmethod
     def by_clinician(cls, text: str, lang: str) -> Answer:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -52,7 +52,7 @@ __all__ = [
     "Sentence",
     "Verdict",
     "check",
-    "identifiers",
+    "deidentified",
     "read_draft",
     "review",
     "revise",
@@ -189,9 +189,11 @@ def _split(text: str, part: str, start: int = 0, end: int | None = None) -> list
     return found
 
 
-def read_draft(draft: str) -> list[Sentence]:
-    """Every sentence of ``draft`` by part, with its character span."""
-    return [s for part, start, end in _regions(draft) for s in _split(draft, part, start, end)]
+def read_draft(draft: str, regions: Sequence[tuple[str, int, int]] | None = None) -> list[Sentence]:
+    """Every sentence of ``draft`` by part, with its character span (``regions``: the draft's
+    parts, when the caller has them already)."""
+    regions = _regions(draft) if regions is None else regions
+    return [s for part, start, end in regions for s in _split(draft, part, start, end)]
 
 
 def sections(draft: str) -> dict[str, str]:
@@ -354,15 +356,14 @@ def _red_flags(draft: str, said: Sequence[Sentence], triage: Any) -> Finding:
     )
 
 
-def identifiers(text: str) -> list[str]:
-    """The kinds of identifier ``tools.deid`` would replace in ``text`` (none: de-identified)."""
-    return sorted({f.kind for f in deidentify_text(text).findings})
+V = TypeVar("V", bound=Verdict)
 
 
-def deidentified(text: str) -> Finding:
-    """The ``deidentified`` criterion: no identifier that ``tools.deid`` would replace."""
-    kinds = identifiers(text)
-    return Finding(
+def deidentified(text: str, kind: type[V] = Finding) -> V:  # type: ignore[assignment]
+    """The ``deidentified`` criterion: no identifier that ``tools.deid`` would replace (as a
+    consult :class:`Finding`, or as ``kind``: the synthesis reviewer's own finding type)."""
+    kinds = sorted({f.kind for f in deidentify_text(text).findings})
+    return kind(
         criterion="deidentified",
         passed=not kinds,
         severity="major",
@@ -378,9 +379,10 @@ def check(
     triage: Any = None,
 ) -> list[Finding]:
     """Every criterion's finding for ``draft``, in the order of :data:`CRITERIA`."""
-    said = read_draft(draft)
+    regions = _regions(draft)
+    said = read_draft(draft, regions)
     cited, supported = _citations(said, evidence)
-    present = {part for part, start, end in _regions(draft) if draft[start:end].strip()}
+    present = {part for part, start, end in regions if draft[start:end].strip()}
     missing = [p for p in ("patient", "evidence") if p not in present]
     overreach = [x for x in said if DOSE.search(x.text) or CERTAIN.search(x.text)]
     return [

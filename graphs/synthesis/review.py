@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from agents.reviewer import CERTAIN, DOSE, identifiers
+from agents.reviewer import CERTAIN, DOSE, deidentified
 from tools import levels as lv
 from tools.tokens import language_of, tokenize
 
@@ -134,7 +134,6 @@ def critique(
     asked = _words(instructions)
     claim, key = task.claim(payload)
     echoes = [t for t in texts if _share(t, asked) >= ECHO_MIN] if asked else []
-    found = identifiers(joined)
     findings: list[DataFinding] = [
         level,
         DataFinding(
@@ -159,12 +158,7 @@ def critique(
             else "no unsourced dosing or certainty",
             quotes=overreach[:3],
         ),
-        DataFinding(
-            criterion="deidentified",
-            passed=not found,
-            severity="major",
-            detail=f"identifiers found: {', '.join(found)}" if found else "no identifiers",
-        ),
+        deidentified(joined, DataFinding),
         DataFinding(
             criterion="not_echo",
             passed=not echoes,
