@@ -344,7 +344,10 @@ _SEQ_AFTER = re.compile(
     r"imaging|picture|scan|view|film|hyper|hypo|iso|tse(?![a-z])|fse(?![a-z])|frfse|space(?![a-z])|"
     r"ciss|cube(?![a-z])|blade|propeller|vibe|haste|trufi|spir|dixon|mpr(?![a-z])|"
     r"bright|dark|post|pre|gad|gd\b|contrast|map|rho|relax|shorten|prolong|\*|\+|"
-    r"加权|高信号|低信号|等信号|信号|骨髓信号|压脂|抑脂|序列|像|增强|上|呈)",
+    r"加权|高信号|低信号|等信号|信号|骨髓信号|压脂|抑脂|序列|像|增强|上|呈|"
+    # a few Chinese words between the weighting and its signal ("T2 髓内高信号", "T1 无低信号",
+    # "T2 示脊髓高信号"), none of them a vertebra's ("T2 椎体信号" stays the T2 vertebra)
+    r"(?:(?![椎胸颈腰骶])[\u3400-\u9fff]){1,4}(?:信号|加权))",
     re.IGNORECASE,
 )
 _SEQ_BEFORE = re.compile(
