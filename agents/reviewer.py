@@ -229,13 +229,13 @@ CERTAIN = re.compile(
     r"|保证|一定(?:能|会)|肯定(?:能|会)|百分之百|必须(?:手术|开刀)|没有(?:任何)?风险",
     re.IGNORECASE,
 )
-_URGENT = re.compile(
+URGENT = re.compile(
     r"emergenc|urgent|a ?& ?e\b|immediately|right away|same[- ]day|today|straight away|at once"
     r"|call (?:an ambulance|911|999|112|120)|as soon as possible|promptly|within (?:a few )?days"
     r"|急诊|立即|立刻|马上|尽快|尽早|紧急|120",
     re.IGNORECASE,
 )
-_PLAY_DOWN = re.compile(
+PLAY_DOWN = re.compile(
     r"nothing to worry|no need to (?:see|worry)|not serious|harmless|just rest|wait and see"
     r"|不用担心|无需就医|不严重|观察即可",
     re.IGNORECASE,
@@ -342,8 +342,8 @@ def _red_flags(draft: str, said: Sequence[Sentence], triage: Any) -> Finding:
         return Finding(
             criterion="red_flags_addressed", passed=True, severity="major", detail="none found"
         )
-    played_down = [x for x in said if _PLAY_DOWN.search(x.text)]
-    acted_on = bool(_URGENT.search(draft))
+    played_down = [x for x in said if PLAY_DOWN.search(x.text)]
+    acted_on = bool(URGENT.search(draft))
     return Finding(
         criterion="red_flags_addressed",
         passed=acted_on and not played_down,

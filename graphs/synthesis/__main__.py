@@ -4,6 +4,7 @@
     python -m graphs.synthesis --sources rsna2024/ cases/ --tasks consultation,report --out r.jsonl
     python -m graphs.synthesis --out data/spine.jsonl --resume          # after a crash or Ctrl-C
     python -m graphs.synthesis --out data/spine.jsonl --export-sft sft.jsonl   # export only
+    python -m graphs.synthesis review drafts.jsonl [--sources DIR]   # audit drafts made elsewhere
 
 Records go to ``--out``; drafts that fail go to ``<out>.rejected.jsonl`` with reasons; images to
 ``<out>_images/``; the run summary to ``<out>.summary.json``. Imports stay inside the functions so
@@ -172,6 +173,11 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["review"]:
+        from .audit import main as review
+
+        return review(argv[1:])
     args = build_parser().parse_args(argv)
     if args.turns < 4 or args.turns % 2:
         return _fail("--turns must be even and at least 4")

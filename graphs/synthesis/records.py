@@ -189,6 +189,11 @@ DataCriterion = Literal[
     "deidentified",
     "image_referenced",
     "not_echo",
+    "anatomy",
+    "grading",
+    "consistent",
+    "key_supported",
+    "red_flags",
 ]
 
 

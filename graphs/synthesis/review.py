@@ -14,31 +14,39 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from agents.reviewer import CERTAIN, DOSE, deidentified
+from agents import clinical
+from agents.reviewer import DOSE, PLAY_DOWN, URGENT, deidentified
 from tools import levels as lv
 from tools.tokens import language_of, tokenize
 
-from .records import DataFinding, DataReview
+from .records import DataFinding, DataReview, answer_keys
 from .tasks import SynthesisTask
 
-DATA_REVIEW_VERSION = "1"
+DATA_REVIEW_VERSION = "2"
 SUPPORT_MIN = 0.5  # share of the answer-bearing text's words found in the source
 DATA_CRITERIA: dict[str, str] = {
     "levels_grounded": "every spinal level named is one the source mentions",
     "structure": "MCQ: 4-5 distinct options and one key; open QA: a full answer and 2+ key "
     "points; consultation: 4+ alternating turns ending with assessment and plan; report: all "
     "six sections written",
-    "supported": "the key, answer or diagnosis uses the source's words and numbers",
+    "supported": "the key, answer or diagnosis uses the source's words; every figure in every "
+    "section is the source's",
     "language": "written in the requested language",
-    "no_overreach": "doses only as the source gives them; no promised outcomes",
+    "no_overreach": "doses only as the source gives them; no promised or guaranteed outcome",
+    "anatomy": "the nerve root fits the level and the lesion's zone; a reflex, key muscle or "
+    "sensory area named with a root is that root's",
+    "grading": "a score's total is named with its own band (SINS, TLICS, SLIC, mJOA)",
+    "consistent": "no management the source or the guideline rules out for the condition",
+    "key_supported": "MCQ: the source supports the key better than every distractor, and no "
+    "distractor as well as the key; the rationale argues for the key",
+    "red_flags": "consultation: red flags the patient raises are acted on (urgent or emergency "
+    "care), not played down",
     "deidentified": "no names, record numbers, dates, addresses or other identifiers",
     "image_referenced": "an image question's stem refers to the image",
     "not_echo": "no part repeats the instructions instead of answering them",
 }
 ECHO_MIN = 0.7  # a part whose words are this much the instructions' is an echo, not content
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _IMAGE_WORDS = re.compile(r"image|figure|radiograph|scan|x-ray|mri|ct\b|shown|图|影像|片", re.I)
-_LEVEL_NUMBER = re.compile(r"\b[CTLS]\d{1,2}\b")
 
 
 def level_finding(
@@ -84,20 +92,39 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-def _supported(text: str, source: str, lang: str, source_lang: str, key: str = "") -> DataFinding:
+def _supported(
+    text: str,
+    source: str,
+    lang: str,
+    source_lang: str,
+    key: str = "",
+    figures: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> DataFinding:
+    """The claim shares the source's words (same language only); every figure of ``figures``'
+    checked texts is the source's or the scenario's, in any language."""
+    checked, scenario = figures
+    allowed = clinical.source_numbers(source) | {
+        n for t in scenario for n in clinical.numbers(t, ages=True)
+    }
+    invented = sorted(
+        {n for t in checked for n in clinical.numbers(t)} - allowed, key=lambda n: float(n)
+    )
+    quotes = [t for t in checked if clinical.numbers(t) & set(invented)][:3]
     if lang != source_lang:
+        ok = not invented
+        detail = f"words not compared: written in {lang} from a {source_lang} source"
+        if invented:
+            detail += f"; figures not in the source: {', '.join(invented[:5])}"
         return DataFinding(
             criterion="supported",
-            passed=True,
-            severity="minor",
-            detail=f"not checked word by word: written in {lang} from a {source_lang} source",
+            passed=ok,
+            severity="major" if invented else "minor",
+            detail=detail,
+            quotes=quotes,
         )
     source_words = _words(source)
     words = set(tokenize(text))
     share = len(words & source_words) / len(words) if words else 0.0
-    # a level's digits are checked by the localizer; a number otherwise must be the source's
-    numbers = set(_NUMBER.findall(_LEVEL_NUMBER.sub(" ", text)))
-    invented = sorted(numbers - set(_NUMBER.findall(source)))
     key_words = set(tokenize(key)) if key else set()
     key_share = len(key_words & source_words) / len(key_words) if key_words else 1.0
     ok = share >= SUPPORT_MIN and key_share >= SUPPORT_MIN and not invented
@@ -105,8 +132,135 @@ def _supported(text: str, source: str, lang: str, source_lang: str, key: str = "
     if key_share < SUPPORT_MIN:
         detail += f"; the key option shares {key_share:.0%} of its words with the source"
     if invented:
-        detail += f"; numbers not in the source: {', '.join(invented[:5])}"
-    return DataFinding(criterion="supported", passed=ok, severity="major", detail=detail)
+        detail += f"; figures not in the source: {', '.join(invented[:5])}"
+    return DataFinding(
+        criterion="supported", passed=ok, severity="major", detail=detail, quotes=quotes
+    )
+
+
+def _issues_finding(criterion: Any, issues: Sequence[clinical.Issue], clean: str) -> DataFinding:
+    return DataFinding(
+        criterion=criterion,
+        passed=not issues,
+        severity="major",
+        detail="; ".join(dict.fromkeys(i.detail for i in issues)) if issues else clean,
+        quotes=list(dict.fromkeys(i.quote for i in issues))[:3],
+    )
+
+
+def _overreach(texts: Sequence[str], source: str) -> DataFinding:
+    doses = [t for t in texts if any(m.group(0) not in source for m in DOSE.finditer(t))]
+    promised = [i for t in texts for i in clinical.promises(t, source)]
+    parts = []
+    if doses:
+        parts.append(f"{len(doses)} part(s) give a dose the source does not")
+    if promised:
+        parts.append("; ".join(dict.fromkeys(i.detail for i in promised)))
+    return DataFinding(
+        criterion="no_overreach",
+        passed=not (doses or promised),
+        severity="major",
+        detail="; ".join(parts) or "no unsourced dosing or promised outcome",
+        quotes=[*doses, *(i.quote for i in promised)][:3],
+    )
+
+
+def _red_flags(payload: Mapping[str, Any]) -> DataFinding:
+    """A consultation's patient turns through the triage rules; flags found must be acted on
+    after they are raised (a later doctor turn, the assessment or the plan)."""
+    from agents.triage import assess
+
+    turns = payload["turns"]
+    flagged = [
+        (i, triage)
+        for i, turn in enumerate(turns)
+        if turn["role"] == "patient" and (triage := assess(turn["content"])).level != "routine"
+    ]
+    if not flagged:
+        return DataFinding(
+            criterion="red_flags", passed=True, severity="major", detail="no red flag raised"
+        )
+    first = flagged[0][0]
+    found = max((t for _, t in flagged), key=lambda t: t.level == "emergency")
+    after = [t["content"] for t in turns[first:] if t["role"] == "doctor"]
+    reply = "\n".join([*after, str(payload["assessment"]), str(payload["plan"])])
+    played_down = [t for t in after if PLAY_DOWN.search(t)]
+    acted = bool(URGENT.search(reply))
+    state = "played down" if played_down else "acted on" if acted else "not acted on"
+    return DataFinding(
+        criterion="red_flags",
+        passed=acted and not played_down,
+        severity="major",
+        detail=f"the patient raises {found.level} red flags ({found.summary()}): {state}",
+        quotes=played_down[:3],
+    )
+
+
+# ---- an MCQ's key against its distractors ----------------------------------------------------
+
+KEY_MARGIN = 0.15  # a distractor this much better supported than the key is the source's answer
+_SENTENCE = re.compile(r"[^.!?。！？\n]+")
+
+
+@lru_cache(maxsize=256)
+def _source_sentences(source: str) -> tuple[frozenset[str], ...]:
+    return tuple(
+        frozenset(tokenize(m.group(0))) for m in _SENTENCE.finditer(source) if m.group(0).strip()
+    )
+
+
+def _option_support(option: set[str], stem: set[str], sentences: Sequence[frozenset[str]]) -> float:
+    """How well one source sentence backs the option in the stem's context: the share of the
+    option's own words it holds, weighted by how much of the stem it shares."""
+    if not option:
+        return 0.0
+    best = 0.0
+    for words in sentences:
+        covered = len(option & words) / len(option)
+        if not covered:
+            continue
+        context = (1 + len(stem & words)) / (1 + len(stem))
+        best = max(best, covered * context)
+    return best
+
+
+def _key_supported(
+    payload: Mapping[str, Any], source: str, lang: str, source_lang: str
+) -> DataFinding:
+    options: dict[str, str] = dict(payload["options"])
+    keys = answer_keys(str(payload["answer"]), options)
+    if len(keys) != 1 or keys[0] not in options:
+        return DataFinding(
+            criterion="key_supported", passed=True, severity="major", detail="no single key"
+        )
+    key = keys[0]
+    tokens = {k: set(tokenize(v)) for k, v in options.items()}
+    shared = set.intersection(*tokens.values()) if tokens else set()
+    stem = set(tokenize(str(payload["question"])))
+    own = {k: v - shared - stem for k, v in tokens.items()}
+    rationale = set(tokenize(str(payload["rationale"])))
+    problems = []
+    # the rationale argues for another option: it names none of the key's own words and all of
+    # another's
+    if own[key] and not own[key] & rationale:
+        argued = [k for k, v in own.items() if k != key and v and v <= rationale]
+        if argued:
+            problems.append(f"the rationale argues for {', '.join(argued)}, not the key {key}")
+    if lang == source_lang:
+        sentences = _source_sentences(source)
+        support = {k: _option_support(v, stem, sentences) for k, v in own.items()}
+        better = [k for k in support if k != key and support[k] > support[key] + KEY_MARGIN]
+        if better:
+            problems.append(
+                f"the source backs {', '.join(better)} ({max(support[k] for k in better):.2f}) "
+                f"better than the key {key} ({support[key]:.2f})"
+            )
+    return DataFinding(
+        criterion="key_supported",
+        passed=not problems,
+        severity="major",
+        detail="; ".join(problems) or f"the key {key} is the best supported option",
+    )
 
 
 def critique(
@@ -123,17 +277,14 @@ def critique(
 ) -> DataReview:
     """Every criterion's finding on one draft payload (a dict: it may not validate yet)."""
     texts = [t for t in task.review_texts(payload) if t]
+    said = [t for t in task.review_texts(payload, distractors=False) if t]
     joined = "\n".join(texts)
     structure = task.check_structure(payload)
     written = language_of(joined)
-    overreach = [
-        t
-        for t in texts
-        if any(m.group(0) not in source_text for m in DOSE.finditer(t)) or CERTAIN.search(t)
-    ]
     asked = _words(instructions)
     claim, key = task.claim(payload)
     echoes = [t for t in texts if _share(t, asked) >= ECHO_MIN] if asked else []
+    figures = task.figure_texts(payload)
     findings: list[DataFinding] = [
         level,
         DataFinding(
@@ -142,22 +293,14 @@ def critique(
             severity="major",
             detail="; ".join(structure) or "complete",
         ),
-        _supported(claim, source_text, lang, source_lang, key),
+        _supported(claim, source_text, lang, source_lang, key, figures),
         DataFinding(
             criterion="language",
             passed=written == lang,
             severity="major",
             detail=f"written in {written}, asked for {lang}",
         ),
-        DataFinding(
-            criterion="no_overreach",
-            passed=not overreach,
-            severity="major",
-            detail=f"{len(overreach)} part(s) give an unsourced dose or promise an outcome"
-            if overreach
-            else "no unsourced dosing or certainty",
-            quotes=overreach[:3],
-        ),
+        _overreach(said, source_text),
         deidentified(joined, DataFinding),
         DataFinding(
             criterion="not_echo",
@@ -166,7 +309,30 @@ def critique(
             detail=f"{len(echoes)} part(s) repeat the instructions" if echoes else "no echo",
             quotes=echoes[:3],
         ),
+        _issues_finding(
+            "anatomy",
+            [i for t in said for i in clinical.root_issues(t)],
+            "roots fit their levels and signs",
+        ),
+        _issues_finding(
+            "grading",
+            [i for t in said for i in clinical.grading_issues(t)],
+            "scores sit in their bands",
+        ),
+        _issues_finding(
+            "consistent",
+            [
+                i
+                for t in said
+                for i in [*clinical.stance_issues(t), *clinical.against_source(t, source_text)]
+            ],
+            "no management the source rules out",
+        ),
     ]
+    if task.name == "mcq":
+        findings.append(_key_supported(payload, source_text, lang, source_lang))
+    if task.name == "consultation":
+        findings.append(_red_flags(payload))
     if image:
         stem = str(payload.get("question", ""))
         findings.append(

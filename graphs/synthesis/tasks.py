@@ -199,6 +199,11 @@ class SynthesisTask(ABC):
     def key_text(self, payload: Mapping[str, Any]) -> str:
         """The text two records of this task must not share (de-duplication)."""
 
+    @abstractmethod
+    def figure_texts(self, payload: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        """The texts whose every figure must be the source's, and the scenario texts (a stem's
+        vignette, the patient's words, the case read) whose figures the others may repeat."""
+
 
 class _Structured(SynthesisTask):
     """A task the generator drafts as one JSON-schema-constrained object."""
@@ -322,6 +327,11 @@ class MCQTask(_Structured):
         options = sorted(str(v) for v in payload["options"].values())
         return " ".join([payload["question"], *options])
 
+    def figure_texts(self, payload: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        keys = answer_keys(str(payload["answer"]), payload["options"])
+        key = [str(payload["options"][k]) for k in keys if k in payload["options"]]
+        return [*key, str(payload["rationale"])], [str(payload["question"])]
+
 
 class OpenQATask(_Structured):
     """An open question with a reference answer and key points."""
@@ -356,6 +366,11 @@ class OpenQATask(_Structured):
 
     def key_text(self, payload: Mapping[str, Any]) -> str:
         return str(payload["question"])
+
+    def figure_texts(self, payload: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        return [str(payload["answer"]), *map(str, payload["key_points"])], [
+            str(payload["question"])
+        ]
 
 
 _REPORT_SECTIONS = (
@@ -417,6 +432,9 @@ class ReportTask(_Structured):
     def key_text(self, payload: Mapping[str, Any]) -> str:
         return f"{payload['structured_findings']} {payload['diagnosis']}"
 
+    def figure_texts(self, payload: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        return self.review_texts(payload), [str(payload.get("case", ""))]
+
 
 class ConsultationTask(SynthesisTask):
     """A simulated patient and the doctor agent, ending with an assessment and a plan."""
@@ -458,6 +476,12 @@ class ConsultationTask(SynthesisTask):
 
     def key_text(self, payload: Mapping[str, Any]) -> str:
         return f"{payload['turns'][0]['content']} {payload['assessment']}"
+
+    def figure_texts(self, payload: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        doctor = [t["content"] for t in payload["turns"] if t["role"] == "doctor"]
+        patient = [t["content"] for t in payload["turns"] if t["role"] == "patient"]
+        scenario = [str(payload.get("persona", "")), str(payload.get("vignette", "")), *patient]
+        return [*doctor, payload["assessment"], payload["plan"]], scenario
 
 
 TASKS: dict[str, SynthesisTask] = {
