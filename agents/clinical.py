@@ -264,13 +264,21 @@ def grading_issues(text: str) -> list[Issue]:
     return issues
 
 
+_NEGATED_AFTER = re.compile(
+    r"\s*(?:is |was |are |would be |will be )?(?:not\b|unnecessary|unlikely|n't|不|无需|无须)",
+    re.IGNORECASE,
+)
+
+
 def _nearest_band(
     clause: str, start: int, end: int, bands: list[tuple[int, int, re.Pattern[str], str]]
 ) -> tuple[int, int, str] | None:
     best: tuple[int, int, int, str] | None = None  # distance, lo, hi, word
     for lo, hi, pattern, _ in bands:
         for m in pattern.finditer(clause):
-            if _negated(clause, m.start()) or _inside_longer(clause, m, bands):
+            if _negated(clause, m.start()) or _NEGATED_AFTER.match(clause, m.end()):
+                continue
+            if _inside_longer(clause, m, bands):
                 continue
             distance = m.start() - end if m.start() >= end else start - m.end()
             if distance > 60:

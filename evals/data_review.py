@@ -66,8 +66,7 @@ class Outcome:
 def judge(rows: Iterable[dict[str, Any]], sources: Sources) -> list[Outcome]:
     out = []
     for row in rows:
-        _, verdict = review_row(row, sources)
-        out.append(Outcome(row, verdict))
+        out.append(Outcome(row, review_row(row, sources).verdict))
     return out
 
 

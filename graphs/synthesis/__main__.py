@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the consult UI's clinician edits as DPO preference pairs",
     )
+    p.add_argument(
+        "--no-model-review",
+        action="store_true",
+        help="code checks only, even when a capable model is configured (SPINE_JUDGE_* or "
+        "SPINE_LLM_BASE_URL); the embedded model never reviews",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -121,6 +127,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     from agents.llm import chat_model
     from tools.settings import get_settings
 
+    from .model_review import review_model
     from .run import Run, plan
     from .sources import load_sources, select_shard
 
@@ -151,6 +158,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         default = config.concurrency * len(config.base_urls)
     concurrency = args.concurrency or default
     rounds = settings.review_max_rounds if args.review_rounds is None else args.review_rounds
+    reviewer = None if args.no_model_review else review_model(settings)
     run = Run(
         model,
         settings,
@@ -162,11 +170,15 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         turns=args.turns,
         resume=args.resume,
         progress=not args.quiet,
+        reviewer=reviewer,
     )
     try:
         summary = await run.run(items)
     finally:
         await model.aclose()
+        if reviewer is not None:
+            await reviewer.aclose()
+    summary["model_review"] = reviewer.model_name if reviewer is not None else None
     summary["sources"] = len(sources)
     summary["shard"] = "/".join(map(str, args.shard)) if args.shard else None
     return summary

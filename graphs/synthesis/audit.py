@@ -13,15 +13,17 @@ failed that way.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from agents.llm import ChatModel
 from tools import levels as lv
 
 from .records import LANGS, PAYLOADS, DataFinding, DataReview, rejections
@@ -95,8 +97,20 @@ def _field(row: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def review_row(row: Any, sources: Sources) -> tuple[str, DataReview]:
-    """The reviewer's findings on one input object (``LineError`` if it cannot be read)."""
+@dataclass(frozen=True)
+class Reviewed:
+    """One reviewed input line: what it was and the reviewer's verdict."""
+
+    id: str
+    task: str
+    lang: str
+    payload: dict[str, Any]
+    source: SourceText
+    verdict: DataReview
+
+
+def review_row(row: Any, sources: Sources) -> Reviewed:
+    """The code's findings on one input object (``LineError`` if it cannot be read)."""
     if not isinstance(row, dict):
         raise LineError("not a JSON object")
     rid = str(_field(row, "id", str))
@@ -113,7 +127,8 @@ def review_row(row: Any, sources: Sources) -> tuple[str, DataReview]:
     except ValidationError as exc:
         detail = "; ".join(f"{r.criterion}: {r.detail}" for r in rejections(exc))
         finding = DataFinding(criterion="structure", passed=False, severity="major", detail=detail)
-        return rid, DataReview(version=DATA_REVIEW_VERSION, round=0, findings=[finding])
+        verdict = DataReview(version=DATA_REVIEW_VERSION, round=0, findings=[finding])
+        return Reviewed(rid, task_name, lang, payload, source, verdict)
     task = TASKS[task_name]
     data = model.model_dump()
     texts = task.review_texts(data, distractors=False)
@@ -128,13 +143,14 @@ def review_row(row: Any, sources: Sources) -> tuple[str, DataReview]:
         round=0,
         image=data.get("modality") == "image",
     )
-    return rid, verdict
+    return Reviewed(rid, task_name, lang, data, source, verdict)
 
 
-def result_line(rid: str, verdict: DataReview) -> dict[str, Any]:
+def result_line(reviewed: Reviewed, model: str | None = None) -> dict[str, Any]:
     """The output object of one reviewed line."""
-    return {
-        "id": rid,
+    verdict = reviewed.verdict
+    out: dict[str, Any] = {
+        "id": reviewed.id,
         "accepted": verdict.passed,
         "findings": [
             {
@@ -147,10 +163,13 @@ def result_line(rid: str, verdict: DataReview) -> dict[str, Any]:
             for f in verdict.findings
         ],
     }
+    if model is not None:
+        out["model_review"] = model
+    return out
 
 
-def review_lines(lines: Iterator[str], sources: Sources) -> Iterator[dict[str, Any] | str]:
-    """For each non-blank line: its output object, or why it cannot be reviewed
+def review_lines(lines: Iterator[str], sources: Sources) -> Iterator[Reviewed | str]:
+    """For each non-blank line: the reviewed line, or why it cannot be reviewed
     (``line 3: not JSON ...``)."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -161,11 +180,22 @@ def review_lines(lines: Iterator[str], sources: Sources) -> Iterator[dict[str, A
             yield f"line {number}: not JSON ({exc.msg} at column {exc.colno})"
             continue
         try:
-            rid, verdict = review_row(row, sources)
+            yield review_row(row, sources)
         except LineError as exc:
             yield f"line {number}: {exc}"
-            continue
-        yield result_line(rid, verdict)
+
+
+async def _with_model(reviewed: Reviewed, model: ChatModel) -> Reviewed:
+    """The line's verdict with a capable model's faults added (never removed)."""
+    if reviewed.verdict.findings[0].criterion == "structure" and not reviewed.verdict.passed:
+        return reviewed  # a payload that does not validate is not worth a model call
+    from .model_review import model_review
+
+    task = TASKS[reviewed.task]
+    verdict, _ = await model_review(
+        model, task, reviewed.payload, reviewed.source.text, reviewed.lang, reviewed.verdict
+    )
+    return replace(reviewed, verdict=verdict)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
         "print one JSON object per line: id, accepted, findings.",
     )
     p.add_argument("file", type=Path, help="drafts JSONL ('-' for stdin)")
+    p.add_argument(
+        "--no-model-review",
+        action="store_true",
+        help="code checks only, even when a capable model is configured",
+    )
     p.add_argument(
         "--sources",
         nargs="+",
@@ -199,17 +234,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --sources {', '.join(missing)}: no such file or folder", file=sys.stderr)
         return 2
     sources = Sources(folders)
-    failed = 0
     try:
         handle = sys.stdin if str(args.file) == "-" else args.file.open(encoding="utf-8")
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
+    from tools.settings import get_settings
+
+    from .model_review import review_model
+
+    model = None if args.no_model_review else review_model(get_settings())
     with handle:
-        for out in review_lines(iter(handle), sources):
+        failed = asyncio.run(_print_all(iter(handle), sources, model))
+    return 1 if failed else 0
+
+
+async def _print_all(lines: Iterator[str], sources: Sources, model: ChatModel | None) -> int:
+    failed = 0
+    try:
+        for out in review_lines(lines, sources):
             if isinstance(out, str):
                 failed += 1
                 print(out, file=sys.stderr)
-            else:
-                print(json.dumps(out, ensure_ascii=False), flush=True)
-    return 1 if failed else 0
+                continue
+            if model is not None:
+                out = await _with_model(out, model)
+            line = result_line(out, model.model_name if model is not None else None)
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+    finally:
+        if model is not None:
+            await model.aclose()
+    return failed

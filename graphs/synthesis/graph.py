@@ -36,6 +36,7 @@ from tools import levels as lv
 from tools.settings import Settings
 
 from .dedup import fingerprint
+from .model_review import model_review
 from .output import Output
 from .records import (
     DataFinding,
@@ -79,6 +80,7 @@ class Context:
     rounds: int = 1
     seed: int = 0
     turns: int = 4
+    reviewer: ChatModel | None = None  # a capable served model's review joins the code's
 
     @property
     def task(self) -> SynthesisTask:
@@ -158,10 +160,12 @@ async def review(
     a revision, unless it passed or the rounds are used."""
     ctx = runtime.context
     made = state["draft"]
+    payload = ctx.payload(made)
+    source_text = "\n".join([ctx.source.text, *(e.body for e in made.evidence)])
     verdict = critique(
         ctx.task,
-        ctx.payload(made),
-        source_text="\n".join([ctx.source.text, *(e.body for e in made.evidence)]),
+        payload,
+        source_text=source_text,
         source_lang=ctx.source.lang,
         lang=ctx.lang,
         level=state["level"],
@@ -169,7 +173,16 @@ async def review(
         image=bool(made.images),
         instructions=made.instructions,
     )
-    note = ReviewNote(round=verdict.round, findings=[f.model_dump() for f in verdict.failed])
+    logged = None
+    if ctx.reviewer is not None:
+        verdict, logged = await model_review(
+            ctx.reviewer, ctx.task, payload, source_text, ctx.lang, verdict
+        )
+    note = ReviewNote(
+        round=verdict.round,
+        findings=[f.model_dump() for f in verdict.failed],
+        model_review=logged,
+    )
     done = verdict.passed or state["rounds"] >= ctx.rounds
     return Command(
         update={"review": verdict, "notes": [note]}, goto="validate" if done else "revise"

@@ -220,11 +220,21 @@ class DataReview(BaseModel):
         return not any(f.severity == "major" for f in self.failed)
 
 
+class ModelReviewLog(BaseModel):
+    """What the model reviewer was asked, by which model, and what it said (or why nothing)."""
+
+    model: str
+    prompt: str
+    verdict: dict[str, Any] | None = None
+    error: str | None = None
+
+
 class ReviewNote(BaseModel):
     """The reviewer's findings on one version of the draft (round 0 = the first draft)."""
 
     round: int
     findings: list[dict[str, Any]]
+    model_review: ModelReviewLog | None = None
 
 
 class Revision(BaseModel):

@@ -58,8 +58,9 @@ class Run:
         turns: int = 4,
         resume: bool = False,
         progress: bool = True,
+        reviewer: ChatModel | None = None,
     ) -> None:
-        self.model, self.settings = model, settings
+        self.model, self.settings, self.reviewer = model, settings, reviewer
         self.concurrency, self.rounds, self.seed, self.turns = concurrency, rounds, seed, turns
         self.progress = progress
         self.output = Output(out, limit=limit, resume=resume)
@@ -74,7 +75,14 @@ class Run:
         token = METER.set(meter)  # the item's LLM calls are counted on its own meter
         try:
             ctx = Context(
-                self.model, self.settings, self.output, item, self.rounds, self.seed, self.turns
+                self.model,
+                self.settings,
+                self.output,
+                item,
+                self.rounds,
+                self.seed,
+                self.turns,
+                self.reviewer,
             )
             state = await self.graph.ainvoke({}, context=ctx)
         finally:
