@@ -122,12 +122,14 @@ def _allowed(segment: str, clause: str, role: str) -> set[str] | None:
         return {pair["traversing"]}
     if role in ("exiting", "出口"):
         return {pair["exiting"]}
+    if not _DISC.search(clause):
+        return {pair["traversing"], pair["exiting"]}  # stenosis, a decompression: either root
     far, near = bool(_FAR.search(clause)), bool(_POSTEROLATERAL.search(clause))
     if far and not near:
         return {pair["exiting"]}
     if near and not far:
         return {pair["traversing"]}
-    if _DISC.search(clause) and not far:
+    if not far:
         return {pair["traversing"]}  # a disc lesion with no zone named is posterolateral
     return {pair["traversing"], pair["exiting"]}
 
@@ -220,10 +222,10 @@ def _grading() -> list[tuple[str, re.Pattern[str], list[tuple[int, int, re.Patte
     for score in facts()["grading"]:
         names = "|".join(re.escape(n) for n in sorted(score["names"], key=len, reverse=True))
         # the total: "SINS 14", "SINS of 14", "SINS score was 14", "SINS 评分 14 分", "mJOA 13/18"
-        head = re.compile(
-            rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])[^0-9。；;.]{{0,24}}?(\d{{1,2}})(?![\d.])",
-            re.IGNORECASE,
-        )
+        heads = score.get("heads") or [
+            rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])[^0-9。；;.]{{0,24}}?(\d{{1,2}})(?![\d.])"
+        ]
+        head = re.compile("|".join(f"(?:{h})" for h in heads), re.IGNORECASE)
         bands = []
         for band in score["bands"]:
             words = sorted([*band.get("en", []), *band.get("zh", [])], key=len, reverse=True)
@@ -246,7 +248,7 @@ def grading_issues(text: str) -> list[Issue]:
     for _, clause in clauses(text):
         for name, head, bands in _grading():
             for m in head.finditer(clause):
-                total = int(m.group(1))
+                total = int(next(g for g in m.groups() if g is not None))
                 word = _nearest_band(clause, m.start(), m.end(), bands)
                 if word is None:
                     continue
@@ -264,6 +266,11 @@ def grading_issues(text: str) -> list[Issue]:
     return issues
 
 
+_SCORE_WORD = re.compile(r"\s*(?:评分|分数|score|neoplastic)", re.IGNORECASE)
+_OTHER_SCALE = re.compile(
+    r"(?<![A-Za-z])(?:AO|SINS|mJOA|JOA|TLICS|TLISS|SLIC|Bilsky|ESCC|ASIA|AIS|Genant|Meyerding|"
+    r"Pfirrmann|Modic|Frankel|OF|Lenke|NOMS)(?![A-Za-z])",
+)
 _NEGATED_AFTER = re.compile(
     r"\s*(?:is |was |are |would be |will be )?(?:not\b|unnecessary|unlikely|n't|不|无需|无须)",
     re.IGNORECASE,
@@ -278,11 +285,15 @@ def _nearest_band(
         for m in pattern.finditer(clause):
             if _negated(clause, m.start()) or _NEGATED_AFTER.match(clause, m.end()):
                 continue
-            if _inside_longer(clause, m, bands):
+            if _inside_longer(clause, m, bands) or _SCORE_WORD.match(clause, m.end()):
                 continue
-            distance = m.start() - end if m.start() >= end else start - m.end()
-            if distance > 60:
+            after = m.start() >= end
+            distance = m.start() - end if after else start - m.end()
+            if distance > (40 if after else 20):
                 continue
+            between = clause[end : m.start()] if after else clause[m.end() : start]
+            if _OTHER_SCALE.search(between):
+                continue  # the word may be another scale's ("TLICS 5 and AO B2, unstable")
             if best is None or distance < best[0]:
                 best = (distance, lo, hi, m.group(0))
     return None if best is None else (best[1], best[2], best[3])
@@ -308,7 +319,8 @@ _PROMISE = re.compile(
     r"resolve|heal|recover|cured|fixed|resolved|healed|get better|go away|regain|return to normal|"
     r"walk)|"
     r"will (?:cure|fix) (?:you|it|this|your|the problem)|"
-    r"will (?:recover|heal|get better|be cured|be back to normal) (?:completely|fully|for sure|"
+    r"will (?:recover|heal|get better|be cured|be back to normal|resolve|go away|disappear|"
+    r"settle|clear) (?:completely|fully|entirely|totally|for sure|"
     r"100%|without (?:any )?problems?)|"
     r"(?:you|he|she)(?: will|'ll) (?:definitely |certainly )?be (?:completely |totally )?"
     r"(?:pain[- ]free|fine|back to normal|cured|as good as new)|"
@@ -328,6 +340,7 @@ _HEDGE_BEFORE = re.compile(
     r"[^,;.，；。]{0,40}$",
     re.IGNORECASE,
 )
+_PAST = re.compile(r"(?:已经?|业已|has|had|have)\s*$", re.IGNORECASE)
 _OUTCOME = re.compile(r"^(?:will|完全|彻底|you|he|she)", re.IGNORECASE)
 _REFUSAL = re.compile(
     r"(?:\b(?:can't|cannot|can not|won't|couldn't|no one can|nobody can|not|never|no|nor|"
@@ -349,6 +362,8 @@ def promises(text: str, source: str = "") -> list[Issue]:
                 continue
             if _OUTCOME.match(m.group(0)) and _HEDGE_BEFORE.search(before):
                 continue
+            if _PAST.search(before):
+                continue  # what already happened ("肌力已完全恢复") is a fact, not a promise
             if m.group(0).replace(" ", "") in source.replace(" ", ""):
                 continue  # the source's own words ("100% sensitivity")
             if m.group(0).lower().startswith("promise") and not _promising(clause, m.start()):
@@ -377,8 +392,13 @@ _EN_WORDS = {
 _EN_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70})
 _EN_WORDS.update({"eighty": 80, "ninety": 90, "hundred": 100, "half": 50, "once": 1})
 _EN_WORDS.update({"twice": 2, "single": 1, "both": 2, "dozen": 12, "a week": 1, "a year": 1})
+_EN_WORDS.update({"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6})
+_EN_WORDS.update({"next day": 1, "following day": 1, "day after": 1})
 _EN_NUMBER = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _CN_NUMERAL = re.compile(r"[零一二两三四五六七八九十百]+")
+# a list's numbering ("1. ...; 2. ..."), not a figure
+_ENUMERATOR = re.compile(r"(?:^|\n|[；;：:。，,]\s*|\n\s*)(\d{1,2})[.、)）](?!\d)", re.MULTILINE)
+_CN_TENTHS = re.compile(r"([一二两三四五六七八九])成(?:以上|以下|左右|多)?(?![功为立年人])")
 _CN_PERCENT = re.compile(r"百分之([零一二两三四五六七八九十百]+)")
 _CN_VALUE = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _CN_VALUE.update({"八": 8, "九": 9})
@@ -421,7 +441,10 @@ def numbers(text: str, ages: bool = False) -> set[str]:
     Chinese numerals with a unit (两周, 三个月); ages too only with ``ages``."""
     plain = _level_free(text)
     skip = set() if ages else {m.start(1) for m in _AGE.finditer(plain)}
+    skip |= {m.start(1) for m in _ENUMERATOR.finditer(plain)}
     found = {_norm(m.group(1)) for m in _DIGITS.finditer(plain) if m.start(1) not in skip}
+    for m in _CN_TENTHS.finditer(plain):
+        found.add(str(_CN_VALUE[m.group(1)] * 10))
     for m in _CN_PERCENT.finditer(plain):
         value = cn_number(m.group(1))
         if value is not None:
@@ -431,7 +454,8 @@ def numbers(text: str, ages: bool = False) -> set[str]:
         if not _CN_UNIT.match(plain, m.end()):
             continue
         value = cn_number(m.group(0))
-        if value is not None and (ages or not plain.startswith("岁", m.end())):
+        # 一 with a unit is mostly idiom (一次, 一段时间), not a figure
+        if value is not None and value != 1 and (ages or not plain.startswith("岁", m.end())):
             found.add(str(value))
     return found
 
@@ -439,13 +463,15 @@ def numbers(text: str, ages: bool = False) -> set[str]:
 @lru_cache(maxsize=256)
 def source_numbers(text: str) -> frozenset[str]:
     """Every figure a source states, however written (digits, English words, Chinese)."""
+    text = _level_free(text)  # "C5" does not state a 5
     found = {_norm(m.group(1)) for m in _DIGITS.finditer(text)}
-    found |= {_norm(x) for x in re.findall(r"\d+(?:\.\d+)?", text)}  # 10^9, 4/5, 12–14
+    found |= {_norm(x) for x in re.findall(r"(?<![A-Za-z])\d+(?:\.\d+)?", text)}  # 10^9, 4/5
     found |= {str(_EN_WORDS[m.group(1).lower()]) for m in _EN_NUMBER.finditer(text)}
     for m in _CN_NUMERAL.finditer(text):
         value = cn_number(m.group(0))
         if value is not None:
             found.add(str(value))
+    found |= {str(_CN_VALUE[m.group(1)] * 10) for m in _CN_TENTHS.finditer(text)}
     return frozenset(found)
 
 

@@ -260,6 +260,8 @@ _FORMS: tuple[tuple[str, str], ...] = (
     ),
     # 第4腰椎, 第四腰椎, 第4、5腰椎(间隙)
     ("cnord", rf"第\s?{_CNN}(?:\s?[、,和及-]\s?第?{_CNN})?\s?([颈胸腰骶])椎(间)?"),
+    # 胸椎第8节, 腰椎第4个椎体: the region first, then the ordinal
+    ("cnordafter", rf"([颈胸腰骶])椎\s?第\s?{_CNN}\s?(?:节|块|个|椎)"),
     # between the fourth and fifth lumbar vertebrae; between the fifth lumbar and first sacral
     (
         "between",
@@ -339,7 +341,7 @@ _CONT = re.compile(
 # T1/T2 as MRI weightings, not vertebrae
 _SEQ_AFTER = re.compile(
     r"[-_]?\s*(?:(?:and|or|/|,|&|及|和|、|与)\s*T\s?[12]\s*)?[-_]?\s*"
-    r"(?:(?:,|and|or|&|/)\s*(?:stir|flair|dwi|pd|gre|tirm|mprage)\b|(?:[a-z]+\s+)?(?:signal|"
+    r"(?:(?:,|and|or|&|/)\s*(?:stir|flair|dwi|pd|gre|tirm|mprage)(?![a-z])|(?:[a-z]+\s+)?(?:signal|"
     r"hyperintens|hypointens|intensity)|weight|wi\b|w\b|flair|fs\b|fat|stir|sequence|image|"
     r"imaging|picture|scan|view|film|hyper|hypo|iso|tse(?![a-z])|fse(?![a-z])|frfse|space(?![a-z])|"
     r"ciss|cube(?![a-z])|blade|propeller|vibe|haste|trufi|spir|dixon|mpr(?![a-z])|"
@@ -347,7 +349,11 @@ _SEQ_AFTER = re.compile(
     r"加权|高信号|低信号|等信号|信号|骨髓信号|压脂|抑脂|序列|像|增强|上|呈|"
     # a few Chinese words between the weighting and its signal ("T2 髓内高信号", "T1 无低信号",
     # "T2 示脊髓高信号"), none of them a vertebra's ("T2 椎体信号" stays the T2 vertebra)
-    r"(?:(?![椎胸颈腰骶])[\u3400-\u9fff]){1,4}(?:信号|加权))",
+    r"(?:(?![椎胸颈腰骶])[\u3400-\u9fff]){1,4}(?:信号|加权)|"
+    # "T1低、STIR高", "T2稍高": a signal said in one character
+    r"[稍略]?[高低等](?![位处段度龄危])|"
+    # "T1/T2" as one pair of weightings
+    r"/\s*T\s?[12](?![0-9]))",
     re.IGNORECASE,
 )
 _SEQ_BEFORE = re.compile(
@@ -357,7 +363,10 @@ _SEQ_BEFORE = re.compile(
     r"\blow|\bhigh|\bintermediate|\bbright|\bdark|"
     r"(?:sagittal|axial|coronal|\bsag|\bax|\bcor)[\s_]*T\s?[12]\s*(?:and|or|,|/|&)\s*|"
     r"fat[- ]?suppressed|"
-    r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和)[\s_]*$",
+    r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和|"
+    # Chinese planes and sequences: "矢状位T2", "轴位 T2", "T1/T2" (the second of the pair)
+    r"矢状位|矢状面|轴位|横断位|横断面|冠状位|冠状面|抑脂|压脂|"
+    r"(?:^|[^A-Za-z0-9])T\s?[12]\s*/\s*)[\s_]*$",
     re.IGNORECASE,
 )
 _STAGE_AFTER = re.compile(r"\s?N[0-3xX]")
@@ -559,6 +568,12 @@ def _cnord(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
     return None
 
 
+def _cnordafter(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c, t = g
+    scan.add_each([scan.vertebra(_CN_REGION[c], _number(t), start, end)], start, end)
+    return None
+
+
 def _between(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
     o1, reg1, o2, reg2 = g
     region_b = _EN_REGION[reg2.lower()]
@@ -595,6 +610,7 @@ _HANDLERS: dict[str, Callable[[_Scan, _Groups, int, int], _Cont]] = {
     "cnspan": _cnspan,
     "cn": _cn,
     "cnord": _cnord,
+    "cnordafter": _cnordafter,
     "between": _between,
     "ordinal": _ordinals,
     "named": _named,

@@ -148,8 +148,29 @@ def _issues_finding(criterion: Any, issues: Sequence[clinical.Issue], clean: str
     )
 
 
+_DRUG = re.compile(
+    r"mg|mcg|µg|tablet|capsule|dose|drug|medic|antibiotic|analgesi|steroid|injection|infusion|"
+    r"oral|intravenous|\biv\b|片|粒|药|剂量|口服|静脉|注射|服用|输注|抗生素|激素",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|ml|iu|units?|毫克|微克|片|粒)", re.IGNORECASE)
+
+
+def _unsourced_doses(text: str, source: str) -> list[str]:
+    """Doses the source does not give; a bare frequency ("twice a day") counts only beside a
+    drug word (neurological checks twice a day are not a dose)."""
+    found = []
+    for _, clause in clinical.clauses(text):
+        for m in DOSE.finditer(clause):
+            if m.group(0) in source:
+                continue
+            if _UNIT.search(m.group(0)) or _DRUG.search(clause):
+                found.append(m.group(0))
+    return found
+
+
 def _overreach(texts: Sequence[str], source: str) -> DataFinding:
-    doses = [t for t in texts if any(m.group(0) not in source for m in DOSE.finditer(t))]
+    doses = [t for t in texts if _unsourced_doses(t, source)]
     promised = [i for t in texts for i in clinical.promises(t, source)]
     parts = []
     if doses:
@@ -165,16 +186,31 @@ def _overreach(texts: Sequence[str], source: str) -> DataFinding:
     )
 
 
-def _red_flags(payload: Mapping[str, Any]) -> DataFinding:
+@lru_cache(maxsize=64)
+def _case_flags(source: str) -> frozenset[str]:
+    """Red flags the source case presents and manages without urgency: a patient who reports
+    them is the case's patient, not one with a new flag (neurogenic claudication in both legs
+    is not cauda equina syndrome). A source that acts urgently manages none this way."""
+    from agents.triage import assess
+
+    if URGENT.search(source):
+        return frozenset()
+    return frozenset(r.code for r in assess(source).reasons)
+
+
+def _red_flags(payload: Mapping[str, Any], source: str) -> DataFinding:
     """A consultation's patient turns through the triage rules; flags found must be acted on
     after they are raised (a later doctor turn, the assessment or the plan)."""
     from agents.triage import assess
 
     turns = payload["turns"]
+    own = _case_flags(source)
     flagged = [
         (i, triage)
         for i, turn in enumerate(turns)
-        if turn["role"] == "patient" and (triage := assess(turn["content"])).level != "routine"
+        if turn["role"] == "patient"
+        and (triage := assess(turn["content"])).level != "routine"
+        and any(r.code not in own for r in triage.reasons)
     ]
     if not flagged:
         return DataFinding(
@@ -301,7 +337,7 @@ def critique(
             detail=f"written in {written}, asked for {lang}",
         ),
         _overreach(said, source_text),
-        deidentified(joined, DataFinding),
+        deidentified("\n".join([joined, *figures[1]]), DataFinding),
         DataFinding(
             criterion="not_echo",
             passed=not echoes,
@@ -332,7 +368,7 @@ def critique(
     if task.name == "mcq":
         findings.append(_key_supported(payload, source_text, lang, source_lang))
     if task.name == "consultation":
-        findings.append(_red_flags(payload))
+        findings.append(_red_flags(payload, source_text))
     if image:
         stem = str(payload.get("question", ""))
         findings.append(
