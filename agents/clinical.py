@@ -537,8 +537,12 @@ def stance_issues(text: str) -> list[Issue]:
 _AGAINST = re.compile(
     r"(?:\b(?:do not|don't|should not|must not|never|avoid(?:ing)?|not (?:be )?"
     r"(?:offered|recommended|advised|used|routinely)|against(?: the use of)?|no longer)\b"
+    r"|no (?:good |convincing )?evidence (?:for|that|to support)|not supported by evidence"
     r"|不推荐|不建议|不应|避免|不宜|不主张|禁用|禁止)"
-    r"(?P<what>[^.;:!?。；：！？\n]{4,200})",
+    r"(?P<what>[^.;:!?。；：！？\n]{4,200})"
+    # what lacks evidence is named before the words that say so: "常规加做融合缺乏证据支持"
+    r"|(?P<before>[^.;:!?。；：！？，,\n]{4,60}?)(?:缺乏证据|证据不足|没有证据支持|"
+    r"lacks? (?:supporting )?evidence|has no (?:supporting )?evidence)",
     re.IGNORECASE,
 )
 _OFFER = re.compile(
@@ -571,7 +575,7 @@ def prohibitions(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
     common = max(3, len(sentences) // 25)
     found = []
     for m in _AGAINST.finditer(source):
-        what = m.group("what")
+        what = m.group("what") or m.group("before")
         named = frozenset(
             w
             for w in _content(what, tokenize)
