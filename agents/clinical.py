@@ -217,10 +217,13 @@ def _root_issue(clause: str, root: str, segments: Sequence[str], allowed: set[st
 
 
 @cache
-def _grading() -> list[tuple[str, re.Pattern[str], list[tuple[int, int, re.Pattern[str], str]]]]:
+def _grading() -> list[
+    tuple[str, re.Pattern[str], re.Pattern[str] | None, list[tuple[int, int, re.Pattern[str], str]]]
+]:
     out = []
     for score in facts()["grading"]:
         names = "|".join(re.escape(n) for n in sorted(score["names"], key=len, reverse=True))
+        required = re.compile(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])", re.I)
         # the total: "SINS 14", "SINS of 14", "SINS score was 14", "SINS 评分 14 分", "mJOA 13/18"
         heads = score.get("heads") or [
             rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])[^0-9。；;.]{{0,24}}?(\d{{1,2}})(?![\d.])"
@@ -237,7 +240,12 @@ def _grading() -> list[tuple[str, re.Pattern[str], list[tuple[int, int, re.Patte
                 re.IGNORECASE,
             )
             bands.append((band["min"], band["max"], pattern, words[0]))
-        out.append((score["name"], head, bands))
+        label = (
+            f"{score['name']}: {{}}{score['unit']}"
+            if score.get("unit")
+            else f"{score['name']} {{}}"
+        )
+        out.append((label, head, required if score.get("requires") else None, bands))
     return out
 
 
@@ -246,10 +254,17 @@ def grading_issues(text: str) -> list[Issue]:
     the same clause, not negated)."""
     issues = []
     for _, clause in clauses(text):
-        for name, head, bands in _grading():
+        for name, head, required, bands in _grading():
+            if required is not None and not required.search(clause):
+                continue
             for m in head.finditer(clause):
                 total = int(next(g for g in m.groups() if g is not None))
-                word = _nearest_band(clause, m.start(), m.end(), bands)
+                if _PLUS.match(clause, m.end()):  # "TLICS 2 + 3 + 0 = 5": the sum is the total
+                    summed = _SUM.match(clause, m.end())
+                    if summed is None:
+                        continue
+                    total = int(summed.group(1))
+                word = _nearest_band(clause, m.start(), m.end(), bands, name)
                 if word is None:
                     continue
                 lo, hi, said = word
@@ -259,17 +274,20 @@ def grading_issues(text: str) -> list[Issue]:
                         Issue(
                             "grading",
                             clause.strip(),
-                            f"{name} {total} is called {said}, but {lo}-{hi} is that band"
+                            f"{name.format(total)} is called {said}, but {lo}-{hi} is that band"
                             + (f"; {total} is {right}" if right else ""),
                         )
                     )
     return issues
 
 
+_PLUS = re.compile(r"\s*[+＋]")
+_SUM = re.compile(r"[^=＝。；;.]{0,40}[=＝]\s*(\d{1,2})")
 _SCORE_WORD = re.compile(r"\s*(?:评分|分数|score|neoplastic)", re.IGNORECASE)
 _OTHER_SCALE = re.compile(
     r"(?<![A-Za-z])(?:AO|SINS|mJOA|JOA|TLICS|TLISS|SLIC|Bilsky|ESCC|ASIA|AIS|Genant|Meyerding|"
     r"Pfirrmann|Modic|Frankel|OF|Lenke|NOMS)(?![A-Za-z])",
+    re.IGNORECASE,
 )
 _NEGATED_AFTER = re.compile(
     r"\s*(?:is |was |are |would be |will be )?(?:not\b|unnecessary|unlikely|n't|不|无需|无须)",
@@ -278,7 +296,11 @@ _NEGATED_AFTER = re.compile(
 
 
 def _nearest_band(
-    clause: str, start: int, end: int, bands: list[tuple[int, int, re.Pattern[str], str]]
+    clause: str,
+    start: int,
+    end: int,
+    bands: list[tuple[int, int, re.Pattern[str], str]],
+    name: str = "",
 ) -> tuple[int, int, str] | None:
     best: tuple[int, int, int, str] | None = None  # distance, lo, hi, word
     for lo, hi, pattern, _ in bands:
@@ -292,7 +314,7 @@ def _nearest_band(
             if distance > (40 if after else 20):
                 continue
             between = clause[end : m.start()] if after else clause[m.end() : start]
-            if _OTHER_SCALE.search(between):
+            if any(x.group(0).lower() not in name.lower() for x in _OTHER_SCALE.finditer(between)):
                 continue  # the word may be another scale's ("TLICS 5 and AO B2, unstable")
             if best is None or distance < best[0]:
                 best = (distance, lo, hi, m.group(0))
@@ -315,7 +337,8 @@ def _inside_longer(
 
 _PROMISE = re.compile(
     r"guarantee[sd]?|promise[sd]?|\b100\s?(?:%|per ?cent)|always works|"
-    r"will (?:definitely|certainly|surely|fully|completely|totally|100%) (?:be )?(?:cure|fix|"
+    r"will (?:definitely|certainly|surely|fully|completely|totally|permanently|100%) (?:be )?"
+    r"(?:cure|fix|"
     r"resolve|heal|recover|cured|fixed|resolved|healed|get better|go away|regain|return to normal|"
     r"walk)|"
     r"will (?:cure|fix) (?:you|it|this|your|the problem)|"
@@ -327,7 +350,8 @@ _PROMISE = re.compile(
     r"will (?:make|have) a (?:full|complete|total) recovery|"
     r"(?:definitely|certainly|surely) (?:recover|get better|be cured|heal|work|succeed)|"
     r"no risks?\b(?! factors?)|zero risk|risk[- ]free|nothing (?:can|will) go wrong|"
-    r"will never (?:come back|recur|happen again)|"
+    r"(?:will|can) never (?:come back|recur|return|happen again|slip again)|"
+    r"(?:cure|fix|resolve)[a-z]* (?:it |this |your \w+ )?(?:permanently|for good|forever)|"
     r"保证|承诺|一定(?:能|会|可以)|肯定(?:能|会|可以)|百分之百|100\s?%|完全(?:康复|恢复|治愈)|"
     r"彻底(?:治愈|康复|恢复|好|根治)|包(?:好|治)|不会(?:再)?复发|零风险|"
     r"没有(?:任何)?风险(?!因素)|绝对(?:安全|没问题|能|会)|打包票|万无一失",
@@ -500,6 +524,15 @@ def _stances() -> list[tuple[dict[str, Any], dict[str, re.Pattern[str] | None]]]
 
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]+")
+_ABSENT = re.compile(
+    r"(?:\b(?:no|without|absence of|absent|ruled out|excluded?|nor|not|never|denies)\b"
+    r"|无|未见|排除|没有|不伴|否认)[^.;，,。；]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def _absent(sentence: str, start: int) -> bool:
+    return bool(_ABSENT.search(sentence[max(0, start - 40) : start]))
 
 
 def stance_issues(text: str) -> list[Issue]:
@@ -515,8 +548,11 @@ def stance_issues(text: str) -> list[Issue]:
                 pat["unless"],
                 pat["wrong"],
             )
-            if condition is None or wrong is None or not condition.search(sentence):
+            if condition is None or wrong is None:
                 continue
+            named = [c for c in condition.finditer(sentence) if not _absent(sentence, c.start())]
+            if not named:
+                continue  # "no cauda equina syndrome": the condition is ruled out
             if qualifier is not None and not qualifier.search(sentence):
                 continue
             if unless is not None and unless.search(sentence):
@@ -536,7 +572,8 @@ def stance_issues(text: str) -> list[Issue]:
 # what a guideline says not to do: the words after the cue, to the end of the clause
 _AGAINST = re.compile(
     r"(?:\b(?:do not|don't|should not|must not|never|avoid(?:ing)?|not (?:be )?"
-    r"(?:offered|recommended|advised|used|routinely)|against(?: the use of)?|no longer)\b"
+    r"(?:offered|recommended|advised|used|routinely)|(?:advises?|advised|recommends?|"
+    r"recommended|argues?) against|against the (?:routine )?use of|no longer|no routine)\b"
     r"|no (?:good |convincing )?evidence (?:for|that|to support)|not supported by evidence"
     r"|不推荐|不建议|不应|避免|不宜|不主张|禁用|禁止)"
     r"(?P<what>[^.;:!?。；：！？\n]{4,200})"
@@ -546,7 +583,8 @@ _AGAINST = re.compile(
     re.IGNORECASE,
 )
 _OFFER = re.compile(
-    r"\b(?:offer|recommend|prescribe|start|give|use|try|consider|should (?:have|receive|get|take)"
+    r"\b(?:offer|recommend|prescribe|start|give|use|try|consider|order|arrange|schedule|repeat"
+    r"|obtain|should (?:have|receive|get|take)"
     r"|is (?:recommended|indicated|appropriate|advised)|first[- ]line|routine(?:ly)?)\b"
     r"|建议|推荐|应(?:当|该)?(?:给予|使用|采用|行|进行)|首选|给予|采用|可(?:以)?(?:使用|采用|行)|常规",
     re.IGNORECASE,
@@ -602,9 +640,9 @@ def against_source(text: str, source: str) -> list[Issue]:
         words = set(tokenize(clause))
         for what, named in banned:
             hit = sorted(named & words)
-            # one English word names a drug or a device; Chinese needs two bigrams (针灸 is one
-            # word, but 手术 alone is every operation)
-            if any(w.isascii() for w in hit) or len(hit) >= 2:
+            # a long English word names a drug or a device (acupuncture, gabapentinoid); short
+            # ones and Chinese bigrams need company (手术 alone is every operation)
+            if any(w.isascii() and len(w) >= 7 for w in hit) or len(hit) >= 2:
                 issues.append(
                     Issue(
                         "consistent",
@@ -615,3 +653,34 @@ def against_source(text: str, source: str) -> list[Issue]:
                 )
                 break
     return issues
+
+
+# ---- percentages ------------------------------------------------------------------------------
+
+_PERCENT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent)"
+    r"|(\d+(?:\.\d+)?)\s*(?:[-–~至到]|to)\s*(\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent)",
+    re.IGNORECASE,
+)
+
+
+def percents(text: str) -> set[str]:
+    """The figures a text states as percentages ("5-10%", "80 per cent", 百分之八十, 九成)."""
+    found = set()
+    for m in _PERCENT.finditer(text):
+        found |= {_norm(g) for g in m.groups() if g is not None}
+    for m in _CN_PERCENT.finditer(text):
+        value = cn_number(m.group(1))
+        if value is not None:
+            found.add(str(value))
+    found |= {str(_CN_VALUE[m.group(1)] * 10) for m in _CN_TENTHS.finditer(text)}
+    return found
+
+
+@lru_cache(maxsize=256)
+def source_percents(text: str) -> frozenset[str]:
+    """The percentages a source states (a half is 50)."""
+    found = percents(text)
+    if re.search(r"\bhalf\b|一半|半数", text, re.IGNORECASE):
+        found.add("50")
+    return frozenset(found)

@@ -89,11 +89,18 @@ def _group(name: str) -> Refine:
     return refine
 
 
+# scores and tests written after "patient:" ("neurologically intact patient: TLICS 5")
+_CLINICAL_ACRONYMS = frozenset(
+    "TLICS TLISS SLIC SINS ASIA AIS AO MRI CT PET ODI NDI VAS NRS JOA MJOA ESCC GCS BMI CRP ESR "
+    "WBC EMG NCS DEXA DXA ISNCSCI NOMS ACDF TLIF PLIF ALIF XLIF OLIF".split()
+)
+
+
 def _en_name(m: re.Match[str]) -> tuple[int, int] | None:
     tokens = m.group("n").split()
     while tokens and tokens[-1] in _NOT_NAMES:
         tokens.pop()
-    if not tokens or tokens[0] in _NOT_NAMES:
+    if not tokens or tokens[0] in _NOT_NAMES or tokens[0].upper() in _CLINICAL_ACRONYMS:
         return None
     start = m.start("n")
     return start, start + len(" ".join(tokens))
