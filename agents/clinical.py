@@ -164,16 +164,18 @@ def root_issues(text: str) -> list[Issue]:
             m.level for m in lv.parse(clause).mentions if m.kind == "segment" and m.level[0] in "CL"
         ]
         if segments:
-            for root, role, _ in roots:
+            for root, role, at in roots:
                 allowed: set[str] = set()
                 known = False
-                for seg in segments:
+                linked = _linked_segment(clause, at)
+                used = [linked] if linked else segments
+                for seg in used:
                     fits = _allowed(seg, clause, role)
                     if fits is not None:
                         known = True
                         allowed |= fits
                 if known and root not in allowed and _same_region(root, allowed):
-                    issues.append(_root_issue(clause, root, segments, allowed))
+                    issues.append(_root_issue(clause, root, used, allowed))
         named = {r for r, _, _ in roots}
         if len(named) != 1:
             continue
@@ -190,6 +192,29 @@ def root_issues(text: str) -> list[Issue]:
                     )
                 )
     return issues
+
+
+_LINK = re.compile(
+    r"[^.;,，；]{0,24}?\b(?:from|at|due to|caused by|secondary to)\s+(?:the\s+)?"
+    r"(?:(?:left|right|bilateral|foraminal|far-lateral|posterolateral)\s+)*",
+    re.IGNORECASE,
+)
+
+
+def _linked_segment(clause: str, at: int) -> str | None:
+    """The segment a root is said to come from ("C7 radiculopathy from C5-C6 stenosis")."""
+    rest = clause[at:]
+    m = _ROOT.match(rest) or _ROOT_CN.match(rest)
+    if m is None:
+        return None
+    link = _LINK.match(rest, m.end())
+    if link is None:
+        return None
+    mentions = lv.parse(rest[link.end() : link.end() + 12]).mentions
+    first = mentions[0] if mentions else None
+    return (
+        first.level if first is not None and first.start == 0 and first.kind == "segment" else None
+    )
 
 
 def _same_region(root: str, allowed: set[str]) -> bool:

@@ -106,17 +106,17 @@ def _supported(
     allowed = clinical.source_numbers(source) | {
         n for t in scenario for n in clinical.numbers(t, ages=True)
     }
-    invented = {n for t in checked for n in clinical.numbers(t)} - allowed
+    found = {n for t in checked for n in clinical.numbers(t)} - allowed
     # a percentage must be one the source states as a percentage ("5-10%" is not sourced by a
     # "5" and a "10" elsewhere)
     stated = clinical.source_percents(source) | {n for t in scenario for n in clinical.percents(t)}
-    invented |= {f"{n}%" for t in checked for n in clinical.percents(t)} - {f"{n}%" for n in stated}
+    found |= {f"{n}%" for t in checked for n in clinical.percents(t)} - {f"{n}%" for n in stated}
     quotes = [
         t
         for t in checked
-        if (clinical.numbers(t) | {f"{n}%" for n in clinical.percents(t)}) & invented
+        if (clinical.numbers(t) | {f"{n}%" for n in clinical.percents(t)}) & found
     ][:3]
-    invented = sorted(invented, key=lambda n: float(n.rstrip("%")))
+    invented = sorted(found, key=lambda n: float(n.rstrip("%")))
     if lang != source_lang:
         ok = not invented
         detail = f"words not compared: written in {lang} from a {source_lang} source"
