@@ -92,6 +92,11 @@ _POSTEROLATERAL = re.compile(
 _DISC = re.compile(
     r"herniat|protru|extru|sequest|disc|disk|fragment|突出|脱出|椎间盘|游离", re.IGNORECASE
 )
+_SPARED_AFTER = re.compile(
+    r"[^.;,，；]{0,12}?\b(?:is|are|was|were|remains?|stays?)\s+(?:not|spared|free|normal|"
+    r"unaffected|intact)\b|\s*(?:未受|不受|无受|正常|完好)",
+    re.IGNORECASE,
+)
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 
 
@@ -99,7 +104,7 @@ def _roots_in(clause: str) -> list[tuple[str, str, int]]:
     """Roots named in a clause: (root, role word or "", offset), negated mentions left out."""
     found = []
     for m in _ROOT.finditer(clause):
-        if not _negated(clause, m.start()):
+        if not _negated(clause, m.start()) and not _SPARED_AFTER.match(clause, m.end()):
             found.append((m.group("root").upper(), (m.group("role") or "").lower(), m.start()))
     for m in _ROOT_CN.finditer(clause):
         n = m.group("n")
@@ -259,7 +264,9 @@ def _grading() -> list[
             words = sorted([*band.get("en", []), *band.get("zh", [])], key=len, reverse=True)
             pattern = re.compile(
                 "|".join(
-                    rf"(?<![A-Za-z-]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w)
+                    rf"(?<![A-Za-z-]){re.escape(w)}(?![A-Za-z])"
+                    if w.isascii()
+                    else r"\s*".join(map(re.escape, w))  # "3 级" is 3级
                     for w in words
                 ),
                 re.IGNORECASE,
@@ -280,10 +287,16 @@ def grading_issues(text: str) -> list[Issue]:
     issues = []
     for _, clause in clauses(text):
         for name, head, required, bands in _grading():
-            if required is not None and not required.search(clause):
-                continue
+            if required is not None and not required.search(text):
+                continue  # a percentage is a Genant height loss only where Genant is named
             for m in head.finditer(clause):
-                total = int(next(g for g in m.groups() if g is not None))
+                total: float = int(next(g for g in m.groups() if g is not None))
+                first = next(i for i, g in enumerate(m.groups(), 1) if g is not None)
+                before = clause[max(0, m.start(first) - 16) : m.start(first)]
+                if _MORE.search(before):  # "more than about 40%": past the band's edge
+                    total += 0.5
+                elif _LESS.search(before):
+                    total -= 0.5
                 if _PLUS.match(clause, m.end()):  # "TLICS 2 + 3 + 0 = 5": the sum is the total
                     summed = _SUM.match(clause, m.end())
                     if summed is None:
@@ -295,19 +308,30 @@ def grading_issues(text: str) -> list[Issue]:
                 lo, hi, said = word
                 if not lo <= total <= hi:
                     right = next((w for a, b, _, w in bands if a <= total <= b), None)
+                    shown = int(total) if total == int(total) else f"over {int(total)}"
                     issues.append(
                         Issue(
                             "grading",
                             clause.strip(),
-                            f"{name.format(total)} is called {said}, but {lo}-{hi} is that band"
-                            + (f"; {total} is {right}" if right else ""),
+                            f"{name.format(shown)} is called {said}, but {lo}-{hi} is that band"
+                            + (f"; {shown} is {right}" if right else ""),
                         )
                     )
     return issues
 
 
-_PLUS = re.compile(r"\s*[+＋]")
+_PLUS = re.compile(r"\s*分?\s*[+＋]")
 _SUM = re.compile(r"[^=＝。；;.]{0,40}[=＝]\s*(\d{1,2})")
+_MORE = re.compile(
+    r"(?:more than|over|above|greater than|exceeding|>|＞|超过|大于|高于|逾)\s*(?:about|around|"
+    r"approximately|roughly|约|大约)?\s*$",
+    re.IGNORECASE,
+)
+_LESS = re.compile(
+    r"(?:less than|under|below|<|＜|小于|低于|不足)\s*"
+    r"(?:about|around|approximately|roughly|约|大约)?\s*$",
+    re.IGNORECASE,
+)
 _SCORE_WORD = re.compile(r"\s*(?:评分|分数|score|neoplastic)", re.IGNORECASE)
 _OTHER_SCALE = re.compile(
     r"(?<![A-Za-z])(?:AO|SINS|mJOA|JOA|TLICS|TLISS|SLIC|Bilsky|ESCC|ASIA|AIS|Genant|Meyerding|"
@@ -373,6 +397,9 @@ _PROMISE = re.compile(
     r"(?:you|he|she)(?: will|'ll) (?:definitely |certainly )?be (?:completely |totally )?"
     r"(?:pain[- ]free|fine|back to normal|cured|as good as new)|"
     r"will (?:make|have) a (?:full|complete|total) recovery|"
+    r"will (?:\w+ )?(?:return|go back|get back|come back) to "
+    r"(?:normal|how (?:it|they) (?:was|were))|"
+    r"will be (?:completely |totally )?normal again|"
     r"(?:definitely|certainly|surely) (?:recover|get better|be cured|heal|work|succeed)|"
     r"no risks?\b(?! factors?)|zero risk|risk[- ]free|nothing (?:can|will) go wrong|"
     r"(?:will|can) never (?:come back|recur|return|happen again|slip again)|"
@@ -394,7 +421,7 @@ _OUTCOME = re.compile(r"^(?:will|完全|彻底|you|he|she)", re.IGNORECASE)
 _REFUSAL = re.compile(
     r"(?:\b(?:can't|cannot|can not|won't|couldn't|no one can|nobody can|not|never|no|nor|"
     r"unable to|impossible to|doesn't|don't|isn't|wouldn't)\b[^,;.]{0,30}$)"
-    r"|(?:不能|无法|不敢|没法|没有人能|谁也不能|难以|不可能|不会|并不|不)[^，,；。]{0,12}$",
+    r"|(?:不能|无法|不敢|没法|没有|谁也不能|难以|不可能|不会|并不|不)[^，,；。]{0,12}$",
     re.IGNORECASE,
 )
 _HEDGE_AFTER = re.compile(r"^[^.;。；]{0,20}?(?:is not|isn't|not|不能|无法|并不)", re.IGNORECASE)
@@ -667,7 +694,9 @@ def against_source(text: str, source: str) -> list[Issue]:
             hit = sorted(named & words)
             # a long English word names a drug or a device (acupuncture, gabapentinoid); short
             # ones and Chinese bigrams need company (手术 alone is every operation)
-            if any(w.isascii() and len(w) >= 7 for w in hit) or len(hit) >= 2:
+            if any(w.isascii() and len(w) >= 8 for w in hit) or (
+                len(hit) >= 2 and 2 * len(hit) >= len(named)
+            ):
                 issues.append(
                     Issue(
                         "consistent",

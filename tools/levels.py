@@ -346,7 +346,8 @@ _SEQ_AFTER = re.compile(
     r"imaging|picture|scan|view|film|hyper|hypo|iso|tse(?![a-z])|fse(?![a-z])|frfse|space(?![a-z])|"
     r"ciss|cube(?![a-z])|blade|propeller|vibe|haste|trufi|spir|dixon|mpr(?![a-z])|"
     r"bright|dark|post|pre|gad|gd\b|contrast|map|rho|relax|shorten|prolong|\*|\+|"
-    r"加权|高信号|低信号|等信号|信号|骨髓信号|压脂|抑脂|序列|像|增强|上|呈|"
+    r"加权|高信号|低信号|等信号|信号|骨髓信号|压脂|抑脂|序列|像|增强|上|呈|矢状位|轴位|冠状位|"
+    r"横断位|"
     # a few Chinese words between the weighting and its signal ("T2 髓内高信号", "T1 无低信号",
     # "T2 示脊髓高信号"), none of them a vertebra's ("T2 椎体信号" stays the T2 vertebra)
     r"(?:(?![椎胸颈腰骶])[\u3400-\u9fff]){1,4}(?:信号|加权)|"
@@ -366,7 +367,7 @@ _SEQ_BEFORE = re.compile(
     r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和|"
     # Chinese planes and sequences: "矢状位T2", "轴位 T2", "T1/T2" (the second of the pair)
     r"矢状位|矢状面|轴位|横断位|横断面|冠状位|冠状面|抑脂|压脂|"
-    r"(?:^|[^A-Za-z0-9])T\s?[12]\s*/\s*)[\s_]*$",
+    r"(?:^|[^A-Za-z0-9])T\s?[12]\s*[/、,，]\s*)[\s_]*$",
     re.IGNORECASE,
 )
 _STAGE_AFTER = re.compile(r"\s?N[0-3xX]")

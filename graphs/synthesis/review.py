@@ -99,6 +99,7 @@ def _supported(
     source_lang: str,
     key: str = "",
     figures: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    support_min: float = SUPPORT_MIN,
 ) -> DataFinding:
     """The claim shares the source's words (same language only); every figure of ``figures``'
     checked texts is the source's or the scenario's, in any language."""
@@ -134,8 +135,8 @@ def _supported(
     share = len(words & source_words) / len(words) if words else 0.0
     key_words = set(tokenize(key)) if key else set()
     key_share = len(key_words & source_words) / len(key_words) if key_words else 1.0
-    ok = share >= SUPPORT_MIN and key_share >= SUPPORT_MIN and not invented
-    detail = f"{share:.0%} of its words are the source's (needs {SUPPORT_MIN:.0%})"
+    ok = share >= support_min and key_share >= SUPPORT_MIN and not invented
+    detail = f"{share:.0%} of its words are the source's (needs {support_min:.0%})"
     if key_share < SUPPORT_MIN:
         detail += f"; the key option shares {key_share:.0%} of its words with the source"
     if invented:
@@ -336,7 +337,7 @@ def critique(
             severity="major",
             detail="; ".join(structure) or "complete",
         ),
-        _supported(claim, source_text, lang, source_lang, key, figures),
+        _supported(claim, source_text, lang, source_lang, key, figures, task.support_min),
         DataFinding(
             criterion="language",
             passed=written == lang,

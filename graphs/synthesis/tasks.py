@@ -168,7 +168,8 @@ class SynthesisTask(ABC):
     """One kind of record: its draft, its payload and what the reviewer reads of it."""
 
     name: ClassVar[Task]
-    levels_required: ClassVar[bool] = False  # a case's report or consultation must name one
+    levels_required: ClassVar[bool] = False  # a case's report must name one
+    support_min: ClassVar[float] = 0.5  # share of the claim's words found in the source
 
     @abstractmethod
     async def draft(self, ctx: Drafting, rng: random.Random) -> Draft:
@@ -440,7 +441,9 @@ class ConsultationTask(SynthesisTask):
     """A simulated patient and the doctor agent, ending with an assessment and a plan."""
 
     name = "consultation"
-    levels_required = True
+    # a doctor talking to a patient in lay words, from the case: fewer of the source's words, and
+    # not every good consultation names the level to the patient
+    support_min = 0.35
 
     async def draft(self, ctx: Drafting, rng: random.Random) -> Draft:
         payload, evidence = await simulate(

@@ -40,7 +40,7 @@ GOOD = {
 def test_one_task_object_per_record_task():
     assert set(TASKS) == set(PAYLOADS) == {"mcq", "open_qa", "consultation", "report"}
     assert all(task.name == name for name, task in TASKS.items())
-    assert [n for n, t in TASKS.items() if t.levels_required] == ["consultation", "report"]
+    assert [n for n, t in TASKS.items() if t.levels_required] == ["report"]
 
 
 @pytest.mark.parametrize("name", list(GOOD))
