@@ -50,6 +50,20 @@ def facts() -> dict[str, Any]:
     return data
 
 
+def words_pattern(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``words``, longest first: an English word not inside another ("operative" is not
+    in "non-operative"), a Chinese one with any spacing ("3 级" is 3级)."""
+    return re.compile(
+        "|".join(
+            rf"(?<![A-Za-z-]){re.escape(w)}(?![A-Za-z])"
+            if w.isascii()
+            else r"\s*".join(map(re.escape, w))
+            for w in sorted(words, key=len, reverse=True)
+        ),
+        re.IGNORECASE,
+    )
+
+
 # ---- clauses ----------------------------------------------------------------------------------
 
 _CLAUSE = re.compile(r"[^.;!?。；！？\n]+")
@@ -146,14 +160,7 @@ def _sign_patterns() -> list[tuple[re.Pattern[str], frozenset[str], str]]:
         if kind == "source":
             continue
         for row in rows:
-            words = sorted([*row.get("en", []), *row.get("zh", [])], key=len, reverse=True)
-            pattern = re.compile(
-                "|".join(
-                    rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w)
-                    for w in words
-                ),
-                re.IGNORECASE,
-            )
+            pattern = words_pattern([*row.get("en", []), *row.get("zh", [])])
             out.append((pattern, frozenset(row["roots"]), kind))
     return out
 
@@ -262,15 +269,7 @@ def _grading() -> list[
         bands = []
         for band in score["bands"]:
             words = sorted([*band.get("en", []), *band.get("zh", [])], key=len, reverse=True)
-            pattern = re.compile(
-                "|".join(
-                    rf"(?<![A-Za-z-]){re.escape(w)}(?![A-Za-z])"
-                    if w.isascii()
-                    else r"\s*".join(map(re.escape, w))  # "3 级" is 3级
-                    for w in words
-                ),
-                re.IGNORECASE,
-            )
+            pattern = words_pattern(words)
             bands.append((band["min"], band["max"], pattern, words[0]))
         label = (
             f"{score['name']}: {{}}{score['unit']}"
@@ -554,23 +553,16 @@ def source_numbers(text: str) -> frozenset[str]:
 # ---- management against the guideline ---------------------------------------------------------
 
 
-def _words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    ordered = sorted(words, key=len, reverse=True)
-    return re.compile(
-        "|".join(
-            rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w)
-            for w in ordered
-        ),
-        re.IGNORECASE,
-    )
-
-
 @cache
 def _stances() -> list[tuple[dict[str, Any], dict[str, re.Pattern[str] | None]]]:
     return [
-        (row, {k: _words_pattern(row[k]) for k in ("condition", "qualifier", "unless", "wrong")})
+        (
+            row,
+            {
+                k: words_pattern(row[k]) if row[k] else None
+                for k in ("condition", "qualifier", "unless", "wrong")
+            },
+        )
         for row in facts()["stances"]
     ]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -26,17 +26,6 @@ from tools.settings import Settings
 from .records import DataFinding, DataReview, ModelReviewLog
 from .tasks import SynthesisTask
 
-MODEL_CRITERIA = (
-    "supported",
-    "no_overreach",
-    "anatomy",
-    "grading",
-    "consistent",
-    "key_supported",
-    "red_flags",
-    "levels_grounded",
-    "deidentified",
-)
 ModelCriterion = Literal[
     "supported",
     "no_overreach",
@@ -48,6 +37,7 @@ ModelCriterion = Literal[
     "levels_grounded",
     "deidentified",
 ]
+MODEL_CRITERIA: tuple[str, ...] = get_args(ModelCriterion)
 SOURCE_CHARS = 12000
 _SYSTEM = (
     "You are a spine surgeon reviewing one synthetic training record (written for a medical "
