@@ -415,6 +415,9 @@ _HEDGE_BEFORE = re.compile(
     r"[^,;.，；。]{0,40}$",
     re.IGNORECASE,
 )
+_CN_OUTCOME = re.compile(
+    r"康复|恢复|治愈|治好|好转|痊愈|成功|效果|复发|风险|后遗症|正常|不会|没有|一定"
+)
 _PAST = re.compile(r"(?:已经?|业已|has|had|have)\s*$", re.IGNORECASE)
 _OUTCOME = re.compile(r"^(?:will|完全|彻底|you|he|she)", re.IGNORECASE)
 _REFUSAL = re.compile(
@@ -443,6 +446,10 @@ def promises(text: str, source: str = "") -> list[Issue]:
                 continue  # the source's own words ("100% sensitivity")
             if m.group(0).lower().startswith("promise") and not _promising(clause, m.start()):
                 continue
+            if m.group(0) in ("保证", "承诺") and not _CN_OUTCOME.search(
+                re.split(r"[，,、]", clause[m.end() : m.end() + 10])[0]
+            ):
+                continue  # 保证钙的摄入: "make sure of", not a promised outcome
             issues.append(Issue("promise", clause.strip(), f"promises an outcome ({m.group(0)})"))
             break
     return issues

@@ -352,7 +352,7 @@ _SEQ_AFTER = re.compile(
     # "T2 示脊髓高信号"), none of them a vertebra's ("T2 椎体信号" stays the T2 vertebra)
     r"(?:(?![椎胸颈腰骶])[\u3400-\u9fff]){1,4}(?:信号|加权)|"
     # "T1低、STIR高", "T2稍高": a signal said in one character
-    r"[稍略]?[高低等](?![位处段度龄危])|"
+    r"(?:是|为|呈)?[稍略]?[高低等暗亮](?![位处段度龄危])|"
     # "T1/T2" as one pair of weightings
     r"/\s*T\s?[12](?![0-9]))",
     re.IGNORECASE,
@@ -361,8 +361,8 @@ _SEQ_BEFORE = re.compile(
     # "on T2", "sagittal T1", and series descriptions: "AX T2", "SAG_T1", "COR STIR T2"
     r"(?:\bon|sagittal|axial|coronal|\bax|\bsag|\bcor|\btra|stir|fat[- ]?sat(?:urated)?|"
     # "low T1, high T2", "sagittal T1 and T2": the second weighting of a pair
-    r"\blow|\bhigh|\bintermediate|\bbright|\bdark|"
-    r"(?:sagittal|axial|coronal|\bsag|\bax|\bcor)[\s_]*T\s?[12]\s*(?:and|or|,|/|&)\s*|"
+    r"\blow|\bhigh|\bintermediate|\bbright|\bdark|\bboth|"
+    r"(?:sagittal|axial|coronal|\bsag|\bax|\bcor|\bboth)[\s_]*T\s?[12]\s*(?:and|or|,|/|&)\s*|"
     r"fat[- ]?suppressed|"
     r"post[- ]?contrast|contrast[- ]?enhanced|enhanced|\bfree|在|及|和|"
     # Chinese planes and sequences: "矢状位T2", "轴位 T2", "T1/T2" (the second of the pair)

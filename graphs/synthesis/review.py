@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from agents import clinical
-from agents.reviewer import DOSE, PLAY_DOWN, URGENT, deidentified
+from agents.reviewer import DOSE, PLAY_DOWN, URGENT
 from tools import levels as lv
 from tools.tokens import language_of, tokenize
 
@@ -175,6 +175,35 @@ def _unsourced_doses(text: str, source: str) -> list[str]:
             if _UNIT.search(m.group(0)) or _DRUG.search(clause):
                 found.append(m.group(0))
     return found
+
+
+_MONTH_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _deidentified(text: str, source: str) -> DataFinding:
+    """No identifier ``tools.deid`` would replace; a month and year whose year the source states
+    (a guideline's update, "2020 年 12 月") dates the source, not the patient."""
+    from tools.deid import deidentify_text
+
+    years = clinical.source_numbers(source)
+    kinds = sorted(
+        {
+            f.kind
+            for f in deidentify_text(text).findings
+            if not (
+                f.kind == "DATE"
+                and (found := _MONTH_YEAR.findall(text[f.start : f.end]))
+                and set(found) <= years
+                and len(re.findall(r"\d+", text[f.start : f.end])) <= 2
+            )
+        }
+    )
+    return DataFinding(
+        criterion="deidentified",
+        passed=not kinds,
+        severity="major",
+        detail=f"identifiers found: {', '.join(kinds)}" if kinds else "no identifiers",
+    )
 
 
 def _overreach(texts: Sequence[str], source: str) -> DataFinding:
@@ -345,7 +374,7 @@ def critique(
             detail=f"written in {written}, asked for {lang}",
         ),
         _overreach(said, source_text),
-        deidentified("\n".join([joined, *figures[1]]), DataFinding),
+        _deidentified("\n".join([joined, *figures[1]]), source_text),
         DataFinding(
             criterion="not_echo",
             passed=not echoes,

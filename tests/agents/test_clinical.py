@@ -94,6 +94,8 @@ def test_scores_sit_in_their_bands(text: str, wrong: bool) -> None:
         ("术后膀胱功能都能够完全恢复，不会遗留后遗症", True),
         ("这个手术零风险", True),
         ("我不能保证您完全康复", False),
+        ("平时要保证钙的摄入，并做跌倒风险评估", False),
+        ("医生保证手术后一定能恢复", True),
         ("部分患者可完全恢复", False),
     ],
 )

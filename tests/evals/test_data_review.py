@@ -34,7 +34,7 @@ def test_the_development_set_stays_where_tuning_left_it() -> None:
 
 
 def test_both_sets_are_well_formed() -> None:
-    for name, size in (("dev.jsonl", 96), ("holdout.jsonl", 48)):
+    for name, size in (("dev.jsonl", 96), ("holdout.jsonl", 48), ("unseen.jsonl", 48)):
         rows = read_set([DATA / name])
         assert len(rows) == size and len({r["id"] for r in rows}) == size
         assert {r["task"] for r in rows} == {"mcq", "open_qa", "consultation", "report"}
