@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from tools import levels as lv
+from tools.tokens import tokenize
 
 FACTS = Path(__file__).resolve().parents[1] / "knowledge" / "clinical_facts.yaml"
 
@@ -111,7 +112,6 @@ _SPARED_AFTER = re.compile(
     r"unaffected|intact)\b|\s*(?:未受|不受|无受|正常|完好)",
     re.IGNORECASE,
 )
-_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 
 
 def _roots_in(clause: str) -> list[tuple[str, str, int]]:
@@ -123,7 +123,7 @@ def _roots_in(clause: str) -> list[tuple[str, str, int]]:
     for m in _ROOT_CN.finditer(clause):
         n = m.group("n")
         region = {"颈": "C", "腰": "L", "骶": "S"}[m.group("region")]
-        number = int(n) if n.isdigit() else _CN_DIGIT[n]
+        number = int(n) if n.isdigit() else cn_number(n)
         if not _negated(clause, m.start()):
             found.append((f"{region}{number}", "", m.start()))
     return found
@@ -283,11 +283,11 @@ def _grading() -> list[
 def grading_issues(text: str) -> list[Issue]:
     """A score's total named with the word of a band it is not in (the nearest band word in
     the same clause, not negated)."""
+    # a percentage is a Genant height loss only where Genant is named
+    scores = [g for g in _grading() if g[2] is None or g[2].search(text)]
     issues = []
     for _, clause in clauses(text):
-        for name, head, required, bands in _grading():
-            if required is not None and not required.search(text):
-                continue  # a percentage is a Genant height loss only where Genant is named
+        for name, head, _, bands in scores:
             for m in head.finditer(clause):
                 total: float = int(next(g for g in m.groups() if g is not None))
                 first = next(i for i, g in enumerate(m.groups(), 1) if g is not None)
@@ -506,6 +506,16 @@ def cn_number(token: str) -> int | None:
     return total + current
 
 
+def _cn_percents(text: str) -> set[str]:
+    """Chinese percentages: 百分之八十 → 80, 九成 → 90."""
+    found = {str(_CN_VALUE[m.group(1)] * 10) for m in _CN_TENTHS.finditer(text)}
+    for m in _CN_PERCENT.finditer(text):
+        value = cn_number(m.group(1))
+        if value is not None:
+            found.add(str(value))
+    return found
+
+
 def _level_free(text: str) -> str:
     """The text with level mentions blanked (their digits are the localizer's to check)."""
     chars = list(text)
@@ -525,12 +535,7 @@ def numbers(text: str, ages: bool = False) -> set[str]:
     skip = set() if ages else {m.start(1) for m in _AGE.finditer(plain)}
     skip |= {m.start(1) for m in _ENUMERATOR.finditer(plain)}
     found = {_norm(m.group(1)) for m in _DIGITS.finditer(plain) if m.start(1) not in skip}
-    for m in _CN_TENTHS.finditer(plain):
-        found.add(str(_CN_VALUE[m.group(1)] * 10))
-    for m in _CN_PERCENT.finditer(plain):
-        value = cn_number(m.group(1))
-        if value is not None:
-            found.add(str(value))
+    found |= _cn_percents(plain)
     plain = _CN_PERCENT.sub(" ", plain)
     for m in _CN_NUMERAL.finditer(plain):
         if not _CN_UNIT.match(plain, m.end()):
@@ -546,8 +551,8 @@ def numbers(text: str, ages: bool = False) -> set[str]:
 def source_numbers(text: str) -> frozenset[str]:
     """Every figure a source states, however written (digits, English words, Chinese)."""
     text = _level_free(text)  # "C5" does not state a 5
-    found = {_norm(m.group(1)) for m in _DIGITS.finditer(text)}
-    found |= {_norm(x) for x in re.findall(r"(?<![A-Za-z])\d+(?:\.\d+)?", text)}  # 10^9, 4/5
+    # every digit run not glued to a word's letters: "10^9", "4/5", "4mg" all state figures
+    found = {_norm(x) for x in re.findall(r"(?<![A-Za-z])\d+(?:\.\d+)?", text)}
     found |= {str(_EN_WORDS[m.group(1).lower()]) for m in _EN_NUMBER.finditer(text)}
     for m in _CN_NUMERAL.finditer(text):
         value = cn_number(m.group(0))
@@ -575,6 +580,14 @@ def _stances() -> list[tuple[dict[str, Any], dict[str, re.Pattern[str] | None]]]
 
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]+")
+
+
+@lru_cache(maxsize=256)
+def sentence_words(source: str) -> tuple[frozenset[str], ...]:
+    """Each sentence of a source as its tokens (tokenized once per source)."""
+    return tuple(frozenset(tokenize(m.group(0))) for m in _SENTENCE.finditer(source))
+
+
 _ABSENT = re.compile(
     r"(?:\b(?:no|without|absence of|absent|ruled out|excluded?|nor|not|never|denies)\b"
     r"|无|未见|排除|没有|不伴|否认)[^.;，,。；]{0,30}$",
@@ -646,7 +659,7 @@ _FILLER = frozenset(
 )
 
 
-def _content(text: str, tokenize: Any) -> set[str]:
+def _content(text: str) -> set[str]:
     return {t for t in tokenize(text) if t not in _FILLER and not t.startswith("§")}
 
 
@@ -654,9 +667,7 @@ def _content(text: str, tokenize: Any) -> set[str]:
 def prohibitions(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """What the source says not to do: (its words, the tokens that name it). A token common in
     the source (back, pain) names the topic, not the thing advised against, and is left out."""
-    from tools.tokens import tokenize
-
-    sentences = [set(tokenize(m.group(0))) for m in _SENTENCE.finditer(source)]
+    sentences = sentence_words(source)
     frequency: dict[str, int] = {}
     for words in sentences:
         for w in words:
@@ -667,7 +678,7 @@ def prohibitions(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
         what = m.group("what") or m.group("before")
         named = frozenset(
             w
-            for w in _content(what, tokenize)
+            for w in _content(what)
             if frequency.get(w, 0) <= common and (len(w) >= 4 if w.isascii() else len(w) == 2)
         )
         if named:
@@ -678,8 +689,6 @@ def prohibitions(source: str) -> tuple[tuple[str, frozenset[str]], ...]:
 def against_source(text: str, source: str) -> list[Issue]:
     """Clauses that offer what the source says not to do (a word that names it, an offering
     verb, no negation, no word against it)."""
-    from tools.tokens import tokenize
-
     banned = prohibitions(source)
     if not banned:
         return []
@@ -719,15 +728,8 @@ _PERCENT = re.compile(
 
 def percents(text: str) -> set[str]:
     """The figures a text states as percentages ("5-10%", "80 per cent", 百分之八十, 九成)."""
-    found = set()
-    for m in _PERCENT.finditer(text):
-        found |= {_norm(g) for g in m.groups() if g is not None}
-    for m in _CN_PERCENT.finditer(text):
-        value = cn_number(m.group(1))
-        if value is not None:
-            found.add(str(value))
-    found |= {str(_CN_VALUE[m.group(1)] * 10) for m in _CN_TENTHS.finditer(text)}
-    return found
+    found = {_norm(g) for m in _PERCENT.finditer(text) for g in m.groups() if g is not None}
+    return found | _cn_percents(text)
 
 
 @lru_cache(maxsize=256)

@@ -19,7 +19,7 @@ final edit (:mod:`agents.answer`) fixes by deletion and quotation, never by new 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, TypeVar
 
@@ -359,10 +359,21 @@ def _red_flags(draft: str, said: Sequence[Sentence], triage: Any) -> Finding:
 V = TypeVar("V", bound=Verdict)
 
 
-def deidentified(text: str, kind: type[V] = Finding) -> V:  # type: ignore[assignment]
+def deidentified(
+    text: str,
+    kind: type[V] = Finding,  # type: ignore[assignment]
+    exempt: Callable[[str, str], bool] | None = None,
+) -> V:
     """The ``deidentified`` criterion: no identifier that ``tools.deid`` would replace (as a
-    consult :class:`Finding`, or as ``kind``: the synthesis reviewer's own finding type)."""
-    kinds = sorted({f.kind for f in deidentify_text(text).findings})
+    consult :class:`Finding`, or as ``kind``: the synthesis reviewer's own finding type). An
+    ``exempt`` identifier (its kind and text) is not counted."""
+    kinds = sorted(
+        {
+            f.kind
+            for f in deidentify_text(text).findings
+            if exempt is None or not exempt(f.kind, text[f.start : f.end])
+        }
+    )
     return kind(
         criterion="deidentified",
         passed=not kinds,

@@ -124,8 +124,11 @@ def read_set(paths: Iterable[Path]) -> list[dict[str, Any]]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
-            row = json.loads(line)
-            if row.get("label") not in ("good", "flawed"):
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or row.get("label") not in ("good", "flawed"):
                 raise ValueError(f"{path}:{number}: label must be good or flawed")
             rows.append(row)
     return rows

@@ -233,17 +233,22 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: --sources {', '.join(missing)}: no such file or folder", file=sys.stderr)
         return 2
-    sources = Sources(folders)
+    from tools.settings import get_settings, setting_error
+
+    from .model_review import review_model
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"error: {setting_error(exc)}", file=sys.stderr)
+        return 2
+    sources = Sources(folders, max_mb=settings.ingest_max_mb)
     try:
         handle = sys.stdin if str(args.file) == "-" else args.file.open(encoding="utf-8")
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    from tools.settings import get_settings
-
-    from .model_review import review_model
-
-    model = None if args.no_model_review else review_model(get_settings())
+    model = None if args.no_model_review else review_model(settings)
     with handle:
         failed = asyncio.run(_print_all(iter(handle), sources, model))
     return 1 if failed else 0

@@ -10,12 +10,12 @@ change of rule or threshold bumps :data:`DATA_REVIEW_VERSION`, which every recor
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from agents import clinical
-from agents.reviewer import DOSE, PLAY_DOWN, URGENT
+from agents.reviewer import DOSE, PLAY_DOWN, URGENT, deidentified
 from tools import levels as lv
 from tools.tokens import language_of, tokenize
 
@@ -107,17 +107,14 @@ def _supported(
     allowed = clinical.source_numbers(source) | {
         n for t in scenario for n in clinical.numbers(t, ages=True)
     }
-    found = {n for t in checked for n in clinical.numbers(t)} - allowed
     # a percentage must be one the source states as a percentage ("5-10%" is not sourced by a
     # "5" and a "10" elsewhere)
     stated = clinical.source_percents(source) | {n for t in scenario for n in clinical.percents(t)}
-    found |= {f"{n}%" for t in checked for n in clinical.percents(t)} - {f"{n}%" for n in stated}
-    quotes = [
-        t
-        for t in checked
-        if (clinical.numbers(t) | {f"{n}%" for n in clinical.percents(t)}) & found
-    ][:3]
-    invented = sorted(found, key=lambda n: float(n.rstrip("%")))
+    allowed |= {f"{n}%" for n in stated}
+    said = {t: clinical.numbers(t) | {f"{n}%" for n in clinical.percents(t)} for t in checked}
+    found = {n for figures_of in said.values() for n in figures_of} - allowed
+    quotes = [t for t, figures_of in said.items() if figures_of & found][:3]
+    invented = sorted(found, key=lambda n: (float(n.rstrip("%")), n))  # "90" before "90%"
     if lang != source_lang:
         ok = not invented
         detail = f"words not compared: written in {lang} from a {source_lang} source"
@@ -177,33 +174,24 @@ def _unsourced_doses(text: str, source: str) -> list[str]:
     return found
 
 
-_MONTH_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def _deidentified(text: str, source: str) -> DataFinding:
-    """No identifier ``tools.deid`` would replace; a month and year whose year the source states
-    (a guideline's update, "2020 年 12 月") dates the source, not the patient."""
-    from tools.deid import deidentify_text
-
+def _source_date(source: str) -> Callable[[str, str], bool]:
+    """A month and year whose year the source states (a guideline's update, "2020 年 12 月")
+    dates the source, not the patient."""
     years = clinical.source_numbers(source)
-    kinds = sorted(
-        {
-            f.kind
-            for f in deidentify_text(text).findings
-            if not (
-                f.kind == "DATE"
-                and (found := _MONTH_YEAR.findall(text[f.start : f.end]))
-                and set(found) <= years
-                and len(re.findall(r"\d+", text[f.start : f.end])) <= 2
-            )
-        }
-    )
-    return DataFinding(
-        criterion="deidentified",
-        passed=not kinds,
-        severity="major",
-        detail=f"identifiers found: {', '.join(kinds)}" if kinds else "no identifiers",
-    )
+
+    def exempt(kind: str, text: str) -> bool:
+        found = _YEAR.findall(text)
+        return (
+            kind == "DATE"
+            and bool(found)
+            and set(found) <= years
+            and (len(re.findall(r"\d+", text)) <= 2)
+        )
+
+    return exempt
 
 
 def _overreach(texts: Sequence[str], source: str) -> DataFinding:
@@ -235,7 +223,7 @@ def _case_flags(source: str) -> frozenset[str]:
     return frozenset(r.code for r in assess(source).reasons)
 
 
-def _red_flags(payload: Mapping[str, Any], source: str) -> DataFinding:
+def _red_flags(payload: Mapping[str, Any], source: str, lang: str, source_lang: str) -> DataFinding:
     """A consultation's patient turns through the triage rules; flags found must be acted on
     after they are raised (a later doctor turn, the assessment or the plan)."""
     from agents.triage import assess
@@ -272,14 +260,6 @@ def _red_flags(payload: Mapping[str, Any], source: str) -> DataFinding:
 # ---- an MCQ's key against its distractors ----------------------------------------------------
 
 KEY_MARGIN = 0.15  # a distractor this much better supported than the key is the source's answer
-_SENTENCE = re.compile(r"[^.!?。！？\n]+")
-
-
-@lru_cache(maxsize=256)
-def _source_sentences(source: str) -> tuple[frozenset[str], ...]:
-    return tuple(
-        frozenset(tokenize(m.group(0))) for m in _SENTENCE.finditer(source) if m.group(0).strip()
-    )
 
 
 def _option_support(option: set[str], stem: set[str], sentences: Sequence[frozenset[str]]) -> float:
@@ -320,7 +300,7 @@ def _key_supported(
         if argued:
             problems.append(f"the rationale argues for {', '.join(argued)}, not the key {key}")
     if lang == source_lang:
-        sentences = _source_sentences(source)
+        sentences = clinical.sentence_words(source)
         support = {k: _option_support(v, stem, sentences) for k, v in own.items()}
         better = [k for k in support if k != key and support[k] > support[key] + KEY_MARGIN]
         if better:
@@ -334,6 +314,15 @@ def _key_supported(
         severity="major",
         detail="; ".join(problems) or f"the key {key} is the best supported option",
     )
+
+
+# the criteria only one task has (the rest read every task through its texts)
+_TASK_CHECKS: dict[str, tuple[Callable[[Mapping[str, Any], str, str, str], DataFinding], ...]] = {
+    "mcq": (_key_supported,),
+    "open_qa": (),
+    "consultation": (_red_flags,),
+    "report": (),
+}
 
 
 def critique(
@@ -374,7 +363,7 @@ def critique(
             detail=f"written in {written}, asked for {lang}",
         ),
         _overreach(said, source_text),
-        _deidentified("\n".join([joined, *figures[1]]), source_text),
+        deidentified("\n".join([joined, *figures[1]]), DataFinding, _source_date(source_text)),
         DataFinding(
             criterion="not_echo",
             passed=not echoes,
@@ -402,10 +391,9 @@ def critique(
             "no management the source rules out",
         ),
     ]
-    if task.name == "mcq":
-        findings.append(_key_supported(payload, source_text, lang, source_lang))
-    if task.name == "consultation":
-        findings.append(_red_flags(payload, source_text))
+    findings += [
+        check(payload, source_text, lang, source_lang) for check in _TASK_CHECKS[task.name]
+    ]
     if image:
         stem = str(payload.get("question", ""))
         findings.append(

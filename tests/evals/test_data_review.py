@@ -4,6 +4,8 @@ these are development figures kept from regressing, not a measure on unseen text
 
 from pathlib import Path
 
+import pytest
+
 from evals.data_review import judge, read_set, table
 from graphs.synthesis.audit import Sources
 from knowledge.documents import BUNDLED_CORPUS
@@ -40,3 +42,10 @@ def test_both_sets_are_well_formed() -> None:
         assert {r["task"] for r in rows} == {"mcq", "open_qa", "consultation", "report"}
         assert {r["lang"] for r in rows} == {"en", "zh"}
         assert all((r["label"] == "flawed") == bool(r.get("defect")) for r in rows)
+
+
+def test_a_line_that_is_not_json_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "set.jsonl"
+    bad.write_text('{"label": "good"}\n{not json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"set\.jsonl:2: not JSON"):
+        read_set([bad])

@@ -122,3 +122,14 @@ def test_model_findings_add_faults_and_keep_the_codes() -> None:
     )
     merged = code.model_copy(update={"findings": [*code.findings, *added]})
     assert not merged.passed and merged.findings[0] == code.findings[0]
+
+
+def test_a_bad_setting_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SPINE_LLM_TEMPERATURE", "warm")
+    drafts = tmp_path / "drafts.jsonl"
+    drafts.write_text(_line() + "\n", encoding="utf-8")
+    assert main(["review", str(drafts)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: invalid setting llm_temperature:") and err.count("\n") == 1
