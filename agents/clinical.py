@@ -528,9 +528,11 @@ def _norm(number: str) -> str:
     return number.rstrip("0").rstrip(".") if "." in number else str(int(number))
 
 
-def numbers(text: str, ages: bool = False) -> set[str]:
+@lru_cache(maxsize=4096)
+def numbers(text: str, ages: bool = False) -> frozenset[str]:
     """The figures a generated text states: digits outside level names and MRI weightings, and
-    Chinese numerals with a unit (两周, 三个月); ages too only with ``ages``."""
+    Chinese numerals with a unit (两周, 三个月); ages too only with ``ages``. Cached: a case's
+    text and a vignette come back every review round."""
     plain = _level_free(text)
     skip = set() if ages else {m.start(1) for m in _AGE.finditer(plain)}
     skip |= {m.start(1) for m in _ENUMERATOR.finditer(plain)}
@@ -544,7 +546,7 @@ def numbers(text: str, ages: bool = False) -> set[str]:
         # 一 with a unit is mostly idiom (一次, 一段时间), not a figure
         if value is not None and value != 1 and (ages or not plain.startswith("岁", m.end())):
             found.add(str(value))
-    return found
+    return frozenset(found)
 
 
 @lru_cache(maxsize=256)
@@ -726,16 +728,17 @@ _PERCENT = re.compile(
 )
 
 
-def percents(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def percents(text: str) -> frozenset[str]:
     """The figures a text states as percentages ("5-10%", "80 per cent", 百分之八十, 九成)."""
     found = {_norm(g) for m in _PERCENT.finditer(text) for g in m.groups() if g is not None}
-    return found | _cn_percents(text)
+    return frozenset(found | _cn_percents(text))
 
 
 @lru_cache(maxsize=256)
 def source_percents(text: str) -> frozenset[str]:
     """The percentages a source states (a half is 50)."""
-    found = percents(text)
+    found = set(percents(text))
     if re.search(r"\bhalf\b|一半|半数", text, re.IGNORECASE):
         found.add("50")
     return frozenset(found)
