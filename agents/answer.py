@@ -3,8 +3,11 @@
 After the bounded revision rounds, whatever the reviewer still faults is fixed here the way a
 clinician edits a text before signing it, by deletion and quotation only (never new claims):
 the sentences the findings point at (doses, certainty, wrong levels, unsupported or uncited
-claims) are cut by their spans, identifiers are scrubbed, and when no evidence sentence survives,
-the opening sentences of the best sources are quoted with their numbers.
+claims) are cut by their spans, identifiers are scrubbed, repeated sentences go, and a
+plain-language part that is degenerate (a phrase said over and over, words that share almost
+nothing with the question and the sources, an alarming word such as "lethal" that no source uses)
+is struck whole. A part that does not survive is filled with the source sentences that best
+answer the question (:mod:`agents.extract`), quoted with their numbers.
 
 The answer is kept as structure, :class:`Answer`: the lead (what to do now, when triage found red
 flags), the parts (for you, what the evidence says, next steps), the numbered sources and the
@@ -13,13 +16,17 @@ educational notice. The chat text, the UI's stream and the evaluations all rende
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from agents import prompts
+from agents.extract import Bm25Ranker, EmbeddingRanker, PartKind, Quote, Ranker, extract
+from agents.question import Kind
 from agents.retriever import Evidence
 from agents.reviewer import (
     CITATION,
@@ -31,16 +38,36 @@ from agents.reviewer import (
     sentences,
 )
 from tools.deid import deidentify_text
+from tools.embedding import EmbeddingError
 from tools.tokens import tokenize
 
-__all__ = ["Answer", "AnswerPart", "Citation", "compose", "final_edit", "finalize"]
+if TYPE_CHECKING:
+    from tools.settings import Settings
+
+__all__ = [
+    "Answer",
+    "AnswerPart",
+    "Citation",
+    "Quote",
+    "compose",
+    "degenerate",
+    "final_edit",
+    "finalize",
+]
 
 STRUCK = ("levels_agree", "claims_cited", "claims_supported", "red_flags_addressed", "no_overreach")
-QUOTED_SOURCES = 2
-QUOTE_CHARS = 320
-_SENTENCE_END = re.compile(r".+?(?:[.!?](?=\s|$)|[。！？]|$)", re.DOTALL)
-MIN_QUOTE_WORDS = 8
 _NO_WORDS = re.compile(r"^[\W_]*$")
+REPEAT_WORDS = 6  # a run of this many words said twice in a plain part: the model is looping
+REPEAT_CJK = 10  # the same for Chinese characters
+ON_TOPIC_MIN = 0.25  # share of a plain part's words found in the question or the sources
+ALARMING = re.compile(
+    r"\b(?:lethal|fatal|deadly|death|die|dies|dying|terminal|incurable|life[- ]threatening"
+    r"|paraly[sz]ed for life|crippl\w*)\b|致命|致死|死亡|绝症|不治之症|终身瘫痪",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_RENDERED = re.compile(r"^“(?P<text>.*)” \[(?P<n>\d+)\]$", re.DOTALL)
 
 
 class Citation(BaseModel):
@@ -62,11 +89,23 @@ class AnswerPart(BaseModel):
     kind: Literal["patient", "evidence", "next", "clinician"]
     heading: str = Field(description="as the reader sees it, e.g. 'For you:' ('' for none)")
     text: str
-    quotes: list[str] = Field(default_factory=list, description="“sentence” [n], quoted as is")
+    quotes: list[Quote] = Field(default_factory=list, description="source sentences, as is")
+
+    @field_validator("quotes", mode="before")
+    @classmethod
+    def _rendered(cls, value: Any) -> Any:
+        """A checkpoint from before quotes were structure holds them rendered: “…” [n]."""
+        if not isinstance(value, list):
+            return value
+        found = []
+        for q in value:
+            m = _RENDERED.match(q) if isinstance(q, str) else None
+            found.append({"text": m["text"], "n": int(m["n"])} if m else q)
+        return found
 
     def render(self) -> str:
         head = f"{self.heading} {self.text}".strip()
-        return "\n\n".join([head, *(f"- {q}" for q in self.quotes)])
+        return "\n\n".join(b for b in [head, *(f"- {q.render()}" for q in self.quotes)] if b)
 
 
 class Answer(BaseModel):
@@ -106,26 +145,6 @@ class Answer(BaseModel):
         return cls(lang=lang, parts=[AnswerPart(kind="clinician", heading="", text=text)])
 
 
-def _quote(evidence: Sequence[Evidence], question: str) -> list[str]:
-    """From each of the best sources, the sentence that shares most words with the question
-    (the earlier one on a tie), with its source number."""
-    asked = set(tokenize(question))
-    quotes = []
-    for n, e in enumerate(evidence[:QUOTED_SOURCES], 1):
-        prose = " ".join(
-            line for line in e.body.splitlines() if line.strip() and line.lstrip()[0] not in "#|"
-        )
-        candidates = [m.group(0).strip() for m in _SENTENCE_END.finditer(" ".join(prose.split()))]
-        candidates = [c for c in candidates if len(c.split()) >= MIN_QUOTE_WORDS] or candidates
-        if not candidates:
-            continue
-        best = max(candidates, key=lambda c: (len(asked & set(tokenize(c))), -candidates.index(c)))
-        if len(best) > QUOTE_CHARS:
-            best = best[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-        quotes.append(f"“{best}” [{n}]")
-    return quotes
-
-
 def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """``text`` without the given character spans (overlaps allowed)."""
     kept, at = [], 0
@@ -148,20 +167,69 @@ def _drop_repeats(text: str) -> tuple[str, int]:
     return _cut(text, repeats), len(repeats)
 
 
+def _repeated_phrase(text: str) -> str | None:
+    """A run of words (Chinese characters) said at least twice in ``text``, or None."""
+    words = _WORD.findall(text.lower())
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(words) - REPEAT_WORDS + 1):
+        gram = tuple(words[i : i + REPEAT_WORDS])
+        if gram in seen:
+            return " ".join(gram)
+        seen.add(gram)
+    cjk = "".join(_CJK_RUN.findall(text))  # Chinese characters, across punctuation
+    for i in range(len(cjk) - REPEAT_CJK + 1):
+        if cjk.find(cjk[i : i + REPEAT_CJK], i + REPEAT_CJK) >= 0:
+            return cjk[i : i + REPEAT_CJK]
+    return None
+
+
+def degenerate(text: str, question: str, evidence: Sequence[Evidence]) -> str | None:
+    """Why a plain-language part is not fit for the patient (None when it is): a phrase said
+    over and over, words that share almost nothing with the question and the sources, or an
+    alarming word that no source uses."""
+    if not text.strip():
+        return None
+    if phrase := _repeated_phrase(text):
+        return f"a phrase repeated: “{phrase}”"
+    sources = " ".join(e.text for e in evidence)
+    alarming = sorted({m.group(0).lower() for m in ALARMING.finditer(text)})
+    unsourced = [w for w in alarming if w not in sources.lower()]
+    if unsourced:
+        return f"an alarming word no source uses: {', '.join(unsourced)}"
+    words = set(tokenize(CITATION.sub("", text)))
+    known = set(tokenize(question)).union(*(e.words for e in evidence))
+    if len(words) >= 4 and len(words & known) / len(words) < ON_TOPIC_MIN:
+        return "it shares almost nothing with the question and the sources"
+    return None
+
+
 def final_edit(
-    draft: str, verdict: Review, evidence: Sequence[Evidence], lang: str, question: str = ""
+    draft: str,
+    verdict: Review,
+    evidence: Sequence[Evidence],
+    lang: str,
+    question: str = "",
+    *,
+    kind: Kind = "general",
+    levels: Sequence[str] = (),
+    ranker: Ranker | None = None,
 ) -> tuple[list[AnswerPart], list[str]]:
-    """The draft's parts with what the reviewer still faults struck out; and a line per edit."""
+    """The draft's parts with what the reviewer still faults struck out, a part that did not
+    survive quoted from the sources (``ranker``: sentence similarity, BM25 when None); and a
+    line per edit."""
     heads = prompts.SECTION_HEADINGS[lang]
     edits: list[str] = []
     failed: dict[str, Finding] = {f.criterion: f for f in verdict.failed}
     struck: list[tuple[int, int]] = []
     for criterion in STRUCK:
         finding = failed.get(criterion)
+        said_again: dict[str, int] = {}  # a looping model says one sentence many times
         for start, end in finding.sentences if finding else []:
             if (start, end) not in struck:
                 struck.append((start, end))
-                edits.append(f"struck ({criterion}): {draft[start:end]}")
+                said_again[draft[start:end]] = said_again.get(draft[start:end], 0) + 1
+        for sentence, times in said_again.items():
+            edits.append(f"struck ({criterion}){f' ×{times}' if times > 1 else ''}: {sentence}")
     text = _cut(draft, struck)
     if "deidentified" in failed:
         text = deidentify_text(text).text
@@ -171,26 +239,35 @@ def final_edit(
     if repeats:
         edits.append(f"struck {repeats} repeated sentence(s)")
     found = sections(text)
-    patient = " ".join(filter(None, [found.get("preamble", ""), found.get("patient", "")]))
+    said: dict[PartKind, str] = {
+        "patient": " ".join(filter(None, [found.get("preamble", ""), found.get("patient", "")])),
+        "evidence": " ".join(sentences(found.get("evidence", ""))),
+        "next": found.get("next", ""),
+    }
+    plain: tuple[PartKind, ...] = ("patient", "next")
+    for part in plain:
+        if reason := degenerate(said[part], question, evidence):
+            edits.append(f"struck the {heads[part].rstrip(':：')} part ({reason}): {said[part]}")
+            said[part] = ""
+    missing = [p for p, words in said.items() if not words.strip()]
+    quotes: dict[PartKind, list[Quote]] = {}
+    if missing and evidence:
+        ranker = ranker or Bm25Ranker()
+        quotes = extract(question, kind, levels, evidence, lang, ranker, missing)
+        if quotes:
+            counted = ", ".join(f"{heads[p].rstrip(':：')} {len(q)}" for p, q in quotes.items())
+            edits.append(f"quoted source sentences for the parts that did not survive: {counted}")
     parts = []
-    if patient.strip():
-        parts.append(AnswerPart(kind="patient", heading=heads["patient"], text=patient.strip()))
-    said = sentences(found.get("evidence", ""))
-    if said:
-        parts.append(AnswerPart(kind="evidence", heading=heads["evidence"], text=" ".join(said)))
-    elif evidence:
-        quotes = _quote(evidence, question)
-        fallback = prompts.EVIDENCE_FALLBACK[lang]
-        parts.append(
-            AnswerPart(kind="evidence", heading=heads["evidence"], text=fallback, quotes=quotes)
-        )
-        edits.append(f"quoted the top {min(len(evidence), QUOTED_SOURCES)} source(s)")
-    else:
-        parts.append(
-            AnswerPart(kind="evidence", heading=heads["evidence"], text=prompts.NO_EVIDENCE[lang])
-        )
-    if found.get("next"):
-        parts.append(AnswerPart(kind="next", heading=heads["next"], text=found["next"]))
+    noted = False
+    for part in said:
+        if said[part].strip():
+            parts.append(AnswerPart(kind=part, heading=heads[part], text=said[part].strip()))
+        elif part in quotes:
+            note = "" if noted else prompts.QUOTED_NOTE[lang]
+            noted = True
+            parts.append(AnswerPart(kind=part, heading=heads[part], text=note, quotes=quotes[part]))
+        elif part == "evidence":
+            parts.append(AnswerPart(kind=part, heading=heads[part], text=prompts.NO_EVIDENCE[lang]))
     return parts, edits
 
 
@@ -231,13 +308,34 @@ def compose(
     )
 
 
-async def finalize(state: Mapping[str, Any]) -> dict[str, Any]:
-    """LangGraph node: the final edit of the reviewed draft and the answer."""
+async def finalize(state: Mapping[str, Any], settings: Settings | None = None) -> dict[str, Any]:
+    """LangGraph node: the final edit of the reviewed draft and the answer (``settings``: which
+    embedder ranks source sentences, for the languages it reads; BM25 otherwise)."""
     facts = state["facts"]
     evidence = state.get("evidence") or []
     verdict: Review = state["review"]
     draft = state.get("draft") or ""
-    parts, edits = final_edit(draft, verdict, evidence, facts.lang, facts.query)
+    ranker: Ranker | None = None
+    if settings is not None and facts.lang in settings.embedding_languages:
+        from tools.embedding import get_embedder
+
+        embedder = get_embedder(settings.embedding_model)
+        ranker = EmbeddingRanker(embedder, settings.embedding_batch_size)
+    edit = partial(
+        final_edit,
+        draft,
+        verdict,
+        evidence,
+        facts.lang,
+        facts.query,
+        kind=facts.kind,
+        levels=list(state.get("levels") or []),
+    )
+    try:
+        parts, edits = await asyncio.to_thread(edit, ranker=ranker)
+    except EmbeddingError as exc:  # the sentences are ranked by BM25 instead
+        parts, edits = await asyncio.to_thread(edit)
+        edits.append(f"sentences ranked by BM25: {exc}")
     answer = compose(parts, triage=state.get("triage"), evidence=evidence, lang=facts.lang)
     entry = RevisionRound(
         turn=facts.number,

@@ -115,10 +115,10 @@ TRIAGE_CHECK_SYSTEM = (
     "Codes:\n{codes}\nReturn an empty list when there is none."
 )
 
-EVIDENCE_FALLBACK = {
-    "en": "What the sources say (quoted by the reviewer because the draft's claims were not "
-    "supported by them):",
-    "zh": "参考来源原文摘录（草稿中的说法缺乏来源支持，由审阅者改为引用来源）：",
+# the note over the first part the final edit quoted from the sources instead of the draft
+QUOTED_NOTE = {
+    "en": "Quoted from the sources, because the draft did not pass review:",
+    "zh": "以下摘自参考来源原文（草稿未通过审阅）：",
 }
 
 NO_EVIDENCE = {

@@ -1,8 +1,9 @@
 """The retriever agent: what do the guidelines and textbooks say about this problem at this level?
 
 A LangGraph node (async, state in → partial state out). It searches the knowledge base with the
-turn's query (``facts.query``: the newest user turn, plus the previous one when the newest is a
-short follow-up such as "and surgery?"), boosted toward the levels the localizer accumulated, and
+turn's search (``facts.search``: the newest user turn, plus the previous one when the newest is a
+short follow-up such as "and surgery?", plus the words of the kind of question, see
+:mod:`agents.question`), boosted toward the levels the localizer accumulated, and
 writes ``evidence``: chunks with their citations, provenance and scores. The settings are the
 graph's (passed in by the consult graph from its run context), never a process-wide global. A
 store or embedding failure does not stop the consultation: ``evidence`` is empty and
@@ -81,7 +82,8 @@ async def retrieve(state: Mapping[str, Any], settings: Settings) -> RetrieverUpd
     from knowledge.store import StoreError
     from tools.embedding import EmbeddingError
 
-    query = state["facts"].query
+    facts = state["facts"]
+    query = facts.search or facts.query  # a checkpoint from before ``search`` has none
     if not query:
         return {"evidence": [], "retrieval_warnings": []}
     levels = list(state.get("levels") or []) or None

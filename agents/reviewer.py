@@ -51,6 +51,7 @@ __all__ = [
     "RevisionRound",
     "Sentence",
     "Verdict",
+    "agrees",
     "check",
     "deidentified",
     "read_draft",
@@ -242,7 +243,7 @@ PLAY_DOWN = re.compile(
 )
 
 
-def _agrees(named: str, levels: Sequence[str]) -> bool:
+def agrees(named: str, levels: Sequence[str]) -> bool:
     """A disc level must be one of the localized ones (or span a localized vertebra); a vertebra
     (e.g. the L5 root of an L4-L5 disc) must belong to one of them."""
     if named in levels:
@@ -262,7 +263,7 @@ def _levels_agree(
 ) -> Finding:
     named = lv.find_levels(draft)
     if levels:
-        wrong = [x for x in named if not _agrees(x, levels)]
+        wrong = [x for x in named if not agrees(x, levels)]
         if wrong:
             return Finding(
                 criterion="levels_agree",

@@ -7,7 +7,10 @@ upload is scanned and rendered once per turn.
 
 - ``number``, ``text``, ``texts``: the turn number (from 1), the newest user text (the question)
   and every user text so far (what triage reads);
-- ``query``: what the retriever searches (a short follow-up carries the previous user turn);
+- ``query``: the question as asked (a short follow-up carries the previous user turn);
+- ``kind``: what kind of answer it asks for (:mod:`agents.question`: what to do now, the
+  options, the prognosis, the cause) and ``search``: what the retriever searches (the query and
+  the kind's words);
 - ``lang``: the language the answer is written in (the question's);
 - ``mentions`` and ``warnings``: the levels this turn names (in the text, a report, a DICOM
   series description, a slice mapped through vertebral centroids) and the one-line warnings of
@@ -23,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from agents.localizer import Attachment, LevelEvidence, Series, read_levels
+from agents.question import Kind, question_kind, search_words
 from tools.tokens import language_of
 
 __all__ = ["TurnFacts", "build_query", "read_turn", "role_and_text", "user_texts"]
@@ -69,7 +73,9 @@ class TurnFacts(BaseModel):
     number: int = Field(description="user turn number, from 1")
     text: str = Field(description="the newest user text: the question")
     texts: list[str] = Field(description="every user text so far, oldest first")
-    query: str = Field(description="what the retriever searches")
+    query: str = Field(description="the question, with the previous turn for a short follow-up")
+    kind: Kind = Field("general", description="the kind of answer the question asks for")
+    search: str = Field("", description="what the retriever searches: the query and kind words")
     lang: str = Field(description="the answer's language: en or zh")
     attachments: list[Attachment] = Field(default_factory=list)
     mentions: list[LevelEvidence] = Field(
@@ -89,12 +95,19 @@ def read_turn(
     number = max(len(texts), 1)
     files = [a if isinstance(a, Attachment) else Attachment.model_validate(a) for a in attachments]
     mentions, warnings, series = read_levels(text, files, number)
+    query, lang = build_query(texts), language_of(text)
+    kind = question_kind(text)
+    if kind == "general" and query != text:  # "and surgery?" asks about the previous turn
+        kind = question_kind(query)
+    search = "\n".join(filter(None, [query, search_words(kind, lang)]))
     return TurnFacts(
         number=number,
         text=text,
         texts=texts,
-        query=build_query(texts),
-        lang=language_of(text),
+        query=query,
+        kind=kind,
+        search=search,
+        lang=lang,
         attachments=files,
         mentions=mentions,
         warnings=warnings,

@@ -9,10 +9,17 @@ and the educational notice).
 
 Always scored, no LLM: ragas ``NonLLMContextPrecisionWithReference`` and ``NonLLMContextRecall``
 (retrieved vs reference contexts) and ``NonLLMStringSimilarity`` (Levenshtein similarity of the
-answer to the reference answer). With a judge endpoint (``settings.backend("judge")`` is not the
-embedded model) also ``Faithfulness`` and ``ResponseRelevancy``: ragas' LLM is the judge through
-langchain-openai, its embeddings our local MiniLM (answer relevancy only for questions in
-``SPINE_EMBEDDING_LANGUAGES``). A metric that fails or gives NaN on an item is a miss: excluded
+answer to the reference answer, which rewards an answer of the reference's length as much as one
+of its content); ``SemanticSimilarity`` with our MiniLM (cosine of answer and reference, for the
+languages the embedder reads); and two checks of the answer's structure: ``quoted_reference``
+(1 when a sentence the answer quotes comes from a reference chunk, else 0: the mean is the share
+of answers whose quoted evidence comes from a reference chunk) and ``line_said_3x`` (1 when a
+line of the answer is said three times or more: a looping model got through).
+
+With a judge endpoint (``settings.backend("judge")`` is not the embedded model) also
+``Faithfulness`` and ``ResponseRelevancy``: ragas' LLM is the judge through langchain-openai, its
+embeddings our local MiniLM (answer relevancy only for questions in ``SPINE_EMBEDDING_LANGUAGES``).
+A metric that fails or gives NaN on an item is a miss: excluded
 from the mean, counted, its reason kept in the item's row.
 """
 
@@ -53,7 +60,14 @@ __all__ = [
     "run",
 ]
 
-NON_LLM = ("context_precision", "context_recall", "answer_similarity")
+NON_LLM = (
+    "context_precision",
+    "context_recall",
+    "answer_similarity",
+    "semantic_similarity",
+    "quoted_reference",
+    "line_said_3x",
+)
 JUDGED = ("faithfulness", "answer_relevancy")
 NO_JUDGE = (
     "faithfulness and answer relevancy skipped: no judge endpoint configured (set "
@@ -69,6 +83,9 @@ class AnswerRow(BaseModel):
     question: str
     answer: str = Field(description="the consult graph's answer as the patient reads it")
     contexts: list[str] = Field(description="chunk ids the turn retrieved, best first")
+    quoted: list[str] = Field(
+        default_factory=list, description="chunk ids of the source sentences the answer quotes"
+    )
     reference_chunks: list[str]
     scores: dict[str, float | None] = Field(
         description="metric → value in [0, 1]; None = a miss; absent = not applicable"
@@ -198,12 +215,14 @@ def _metrics(settings: Settings, judge: BackendConfig | None, judge_model: str) 
         NonLLMContextRecall,
         NonLLMStringSimilarity,
         ResponseRelevancy,
+        SemanticSimilarity,
     )
 
     metrics = {
         "context_precision": NonLLMContextPrecisionWithReference(),
         "context_recall": NonLLMContextRecall(),
         "answer_similarity": NonLLMStringSimilarity(),
+        "semantic_similarity": SemanticSimilarity(embeddings=local_embeddings(settings)),
     }
     if judge is None:
         return metrics
@@ -227,6 +246,12 @@ def _metrics(settings: Settings, judge: BackendConfig | None, judge_model: str) 
     return metrics
 
 
+def said_3x(text: str) -> bool:
+    """Whether a line (of words, not a blank or a list mark) is said three times or more."""
+    lines = Counter(" ".join(line.split()) for line in text.splitlines())
+    return any(n >= 3 and any(ch.isalnum() for ch in line) for line, n in lines.items())
+
+
 async def _score(
     item: RetrievalItem,
     body: str,
@@ -234,10 +259,14 @@ async def _score(
     references: list[str],
     metrics: Mapping[str, Any],
     languages: Sequence[str],
+    quoted: Sequence[str] = (),
 ) -> tuple[dict[str, float | None], dict[str, str]]:
     from ragas import SingleTurnSample
 
-    scores: dict[str, float | None] = {}
+    scores: dict[str, float | None] = {
+        "quoted_reference": float(bool(set(quoted) & set(item.reference_chunks))),
+        "line_said_3x": float(said_3x(body)),
+    }
     errors: dict[str, str] = {}
     if contexts:
         sample = SingleTurnSample(retrieved_contexts=contexts, reference_contexts=references)
@@ -250,6 +279,10 @@ async def _score(
         scores["answer_similarity"] = _finite(
             await metrics["answer_similarity"].single_turn_ascore(sample)
         )
+        if item.lang in languages:  # MiniLM reads English only
+            scores["semantic_similarity"] = _finite(
+                await metrics["semantic_similarity"].single_turn_ascore(sample)
+            )
     judged = {
         "faithfulness": SingleTurnSample(
             user_input=item.question, response=body, retrieved_contexts=contexts
@@ -270,6 +303,21 @@ async def _score(
     return scores, errors
 
 
+def _failed_row(item: RetrievalItem, reason: str, seconds: float) -> AnswerRow:
+    """A question whose consult turn failed: every metric a miss, with the reason."""
+    return AnswerRow(
+        id=item.id,
+        lang=item.lang,
+        question=item.question,
+        answer="",
+        contexts=[],
+        reference_chunks=item.reference_chunks,
+        scores=dict.fromkeys(NON_LLM),
+        errors=dict.fromkeys(NON_LLM, f"the turn failed: {reason}"),
+        seconds=round(seconds, 2),
+    )
+
+
 async def evaluate_answers(
     items: Sequence[RetrievalItem],
     settings: Settings,
@@ -283,6 +331,7 @@ async def evaluate_answers(
     from tqdm import tqdm
 
     from graphs.consult import Consult
+    from graphs.errors import user_message
     from knowledge import get_retriever
 
     started = time.perf_counter()
@@ -302,16 +351,36 @@ async def evaluate_answers(
             for item in tqdm(items, desc="consult", unit="q", file=sys.stderr, leave=False):
                 thread = f"rag-{Consult.new_thread()}"
                 turn_started = time.perf_counter()
-                result = await consult.ask(item.question, thread_id=thread)
+                try:
+                    result = await consult.ask(item.question, thread_id=thread)
+                except Exception as exc:  # a turn that fails is a miss; the run goes on
+                    failed = user_message(exc)
+                    if failed is None:
+                        raise
+                    rows.append(_failed_row(item, failed, time.perf_counter() - turn_started))
+                    continue
                 seconds = round(time.perf_counter() - turn_started, 2)
                 state = await consult.values(thread)
                 evidence = state.get("evidence") or []
                 contexts = [e.text for e in evidence]
                 references = [texts[c] for c in item.reference_chunks]
                 answer = str(result.get("answer") or "")
-                body = state["answer"].body if state.get("answer") else ""
+                final = state.get("answer")
+                body = final.body if final else ""
+                quoted = [
+                    evidence[q.n - 1].chunk_id
+                    for part in (final.parts if final else [])
+                    for q in part.quotes
+                    if 1 <= q.n <= len(evidence)
+                ]
                 scores, errors = await _score(
-                    item, body, contexts, references, metrics, settings.embedding_languages
+                    item,
+                    body,
+                    contexts,
+                    references,
+                    metrics,
+                    settings.embedding_languages,
+                    quoted,
                 )
                 rows.append(
                     AnswerRow(
@@ -320,6 +389,7 @@ async def evaluate_answers(
                         question=item.question,
                         answer=answer,
                         contexts=[e.chunk_id for e in evidence],
+                        quoted=list(dict.fromkeys(quoted)),
                         reference_chunks=item.reference_chunks,
                         scores=scores,
                         errors=errors,

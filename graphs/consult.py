@@ -89,7 +89,7 @@ async def _revise(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]
 
 
 async def _finalize(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
-    return await finalize(state)
+    return await finalize(state, ctx.settings)
 
 
 NODES: dict[str, Node] = {

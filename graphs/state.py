@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-from agents.answer import Answer, AnswerPart, Citation
+from agents.answer import Answer, AnswerPart, Citation, Quote
 from agents.generator import Generation
 from agents.localizer import Attachment, LevelEvidence, Series
 from agents.retriever import Evidence
@@ -78,6 +78,7 @@ STATE_MODELS = (
     RevisionRound,
     Answer,
     AnswerPart,
+    Quote,
     Citation,
 )
 

@@ -21,6 +21,7 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import chainlit as cl
+from chainlit.utils import utc_now
 
 from agents.prompts import EDUCATIONAL_NOTICE
 from graphs.consult import Consult
@@ -213,7 +214,16 @@ async def _run_turn(graph: Consult, events: Any, thread: str) -> None:
         decision = None
         async for event in events:
             if event.kind == "start":
-                step = cl.Step(name=STEP_NAMES[event.node], type="llm", default_open=True)
+                # a child of this message's run, like the other steps, with its start and end:
+                # a reopened thread then shows it in the order it ran, not after the answer
+                run = cl.context.current_step
+                step = cl.Step(
+                    name=STEP_NAMES[event.node],
+                    type="llm",
+                    default_open=True,
+                    parent_id=run.id if run else None,
+                )
+                step.start = utc_now()
                 await step.send()
                 steps[event.node] = step
             elif event.kind == "token":
@@ -240,6 +250,7 @@ async def _show_node(
         if step is not None:
             step.output = update.get("draft", step.output)
             step.default_open = False
+            step.end = utc_now()
             await step.update()
         return
     if node not in STEP_NAMES:
@@ -254,7 +265,9 @@ async def _show_node(
             await _show_imaging(facts, levels)
     elif node == "retrieve":
         body = render.evidence_md(
-            update.get("evidence") or [], facts.query, update.get("retrieval_warnings") or []
+            update.get("evidence") or [],
+            facts.search or facts.query,
+            update.get("retrieval_warnings") or [],
         )
     elif node == "review":
         body = render.review_md(update["review"])

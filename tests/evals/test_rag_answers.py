@@ -202,3 +202,23 @@ def test_ragas_embeddings_are_our_local_minilm(bundled_settings: Settings) -> No
         ["Which root does an L4-L5 disc compress?", "How is a wrist fracture cast?"],
     )
     assert same > 0.99 and other < 0.5
+
+
+def test_a_turn_that_fails_is_a_counted_miss_and_the_run_goes_on(
+    bundled_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # a context window too small for the sources: the model cannot answer this turn
+    monkeypatch.setenv("SPINE_EMBEDDED_N_CTX", "256")
+    out = tmp_path / "answers.json"
+    assert main(["--limit", "2", "--out", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["questions"] == 2
+    for item in report["items"]:
+        assert item["answer"] == "" and set(item["scores"]) == set(NON_LLM)
+        assert all(v is None for v in item["scores"].values())
+        assert "context window" in item["errors"]["answer_similarity"]
+    metrics = {m["metric"]: m for m in report["metrics"]}
+    assert (
+        metrics["answer_similarity"]["missed"] == 2 and metrics["answer_similarity"]["mean"] is None
+    )
+    assert "the turn failed" in metrics["answer_similarity"]["note"]

@@ -26,6 +26,7 @@ CHROMIUM = "/usr/bin/chromium"
 NOTICE = "Educational information only"
 PASSWORD = "s3cret-test-password"
 QUESTION = "Which nerve root does an L4-L5 disc herniation compress?"
+STEPS = ("Triage", "Level-localizer", "Retriever", "SpineGPT draft", "Reviewer")
 ARTIFACTS = Path(os.environ.get("SPINE_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
 
 
@@ -118,7 +119,7 @@ def test_consult_chat_as_a_user(chat_url: str, tmp_path: Path) -> None:
                 timeout=180_000,
             )
             body = page.inner_text("body")
-            for step in ("Triage", "Level-localizer", "Retriever", "SpineGPT draft", "Reviewer"):
+            for step in STEPS:
                 assert step in body, f"step {step!r} not shown"
             answer = body.split(QUESTION)[-1]
             assert "Sources" in answer and "[1]" in answer
@@ -126,6 +127,19 @@ def test_consult_chat_as_a_user(chat_url: str, tmp_path: Path) -> None:
                 assert failure not in body
             page.get_by_text("Sources").last.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "consult_answer.png"))
+
+            # the thread reopened: every step before the answer, in the order the steps ran
+            page.wait_for_timeout(2000)  # the data layer writes in the background
+            page.goto(page.url)
+            page.wait_for_function(
+                f"document.body.innerText.includes({QUESTION!r})"
+                " && document.body.innerText.includes('Sources')",
+                timeout=60_000,
+            )
+            reopened = page.inner_text("body").split(QUESTION)[-1]
+            order = [*STEPS, "Final edit", "Sources"]
+            at = {step: reopened.find(step) for step in order}
+            assert -1 not in at.values() and list(at.values()) == sorted(at.values()), at
 
             before = _notices(page)
             page.set_input_files("#upload-button-input", str(scan))
