@@ -11,6 +11,12 @@
 2. Time to first streamed token with the embedded model (SmolLM2 via llama.cpp): from sending
    the turn to the first draft token, warm (model loaded), p50 over a few turns.
 3. UI cold start: ``chainlit run ui/app.py`` until it answers HTTP on its port (goal <= 15 s).
+4. Time to the answer in a warm UI, embedded model: in headless Chromium (Debian ``chromium``,
+   Playwright), from sending a question to the answer's educational notice on screen, for
+   ``--ui-turns`` turns after one warm-up turn on the same server (temperature 0, so the code
+   under test, not sampling, makes the difference between two runs). Reported per turn and p50.
+
+``--only overhead,first-token,ui-cold,ui-turn`` runs some of them.
 """
 
 from __future__ import annotations
@@ -119,11 +125,90 @@ def ui_cold_start(home: Path) -> float:
         server.wait(timeout=30)
 
 
+UI_QUESTION = (
+    "MRI says L4-5 disc herniation with left leg pain and numbness on the top of my foot. "
+    "What are my options?"
+)
+NOTICE = "Educational information only"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def ui_turns(home: Path, turns: int) -> list[float]:
+    """Seconds from send to the answer on screen, per turn, after a warm-up turn."""
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPINE_", "CHAINLIT_"))}
+    env |= {
+        "SPINE_HOME": str(home),
+        "SPINE_UI_PASSWORD": "bench",
+        "SPINE_LLM_TEMPERATURE": "0",
+        "HF_HUB_OFFLINE": "1",
+    }
+    chainlit = str(Path(sys.executable).parent / "chainlit")
+    server = subprocess.Popen(
+        [chainlit, "run", "ui/app.py", "--headless", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds: list[float] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}")
+                    break
+                except Exception:  # noqa: BLE001 - the server is still starting
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
+            page.fill("#email", "clinician")
+            page.fill("#password", "bench")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("text=SpineMed consult", timeout=300_000)
+            for turn in range(turns + 1):  # the first turn warms the model and the caches
+                shown = page.evaluate(f"document.body.innerText.split({NOTICE!r}).length - 1")
+                page.locator("#chat-input").click()
+                page.keyboard.type(UI_QUESTION)
+                started = time.perf_counter()
+                page.locator("#chat-submit").click()
+                page.wait_for_function(
+                    f"document.body.innerText.split({NOTICE!r}).length - 1 > {shown}",
+                    timeout=600_000,
+                )
+                if turn:
+                    seconds.append(time.perf_counter() - started)
+                page.goto(f"http://127.0.0.1:{port}")  # a new thread: each turn is a first turn
+                page.wait_for_selector("text=SpineMed consult", timeout=60_000)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.consult", description=__doc__)
     parser.add_argument("--turns", type=int, default=60, help="turns for the overhead figure")
-    parser.add_argument("--skip-ui", action="store_true", help="skip the UI cold start")
+    parser.add_argument("--skip-ui", action="store_true", help="skip the UI measurements")
+    parser.add_argument("--ui-turns", type=int, default=3, help="timed turns in the warm UI")
+    parser.add_argument(
+        "--only", default="overhead,first-token,ui-cold,ui-turn", help="what to measure"
+    )
     args = parser.parse_args()
+    parts = set(args.only.split(","))
+    if args.skip_ui:
+        parts -= {"ui-cold", "ui-turn"}
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     with tempfile.TemporaryDirectory(prefix="spine-bench-consult-") as tmp:
         home = Path(tmp)
@@ -133,23 +218,33 @@ def main() -> None:
         os.environ["SPINE_HOME"] = str(home)  # the retriever reads the process settings
         build(settings=Settings(home=home), progress=False)
 
-        ms = asyncio.run(overhead(args.turns, home))
-        p50, p95 = statistics.median(ms), pct(ms, 0.95)
-        print(
-            f"per-turn overhead excl. generation ({len(ms)} turns, LOOPBACK TEST SERVER as the "
-            f"model): p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(ms):.1f} ms "
-            f"(goal p95 <= {GOAL_OVERHEAD_P95_MS:.0f} ms: {GOAL_OVERHEAD_P95_MS / p95:.2f}x)"
-        )
-        waits = asyncio.run(first_token(home))
-        print(
-            f"time to first streamed token, embedded SmolLM2 (warm, {len(waits)} turns): "
-            f"p50 {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms"
-        )
-        if not args.skip_ui:
+        if "overhead" in parts:
+            ms = asyncio.run(overhead(args.turns, home))
+            p50, p95 = statistics.median(ms), pct(ms, 0.95)
+            print(
+                f"per-turn overhead excl. generation ({len(ms)} turns, LOOPBACK TEST SERVER as "
+                f"the model): p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(ms):.1f} ms "
+                f"(goal p95 <= {GOAL_OVERHEAD_P95_MS:.0f} ms: {GOAL_OVERHEAD_P95_MS / p95:.2f}x)"
+            )
+        if "first-token" in parts:
+            waits = asyncio.run(first_token(home))
+            print(
+                f"time to first streamed token, embedded SmolLM2 (warm, {len(waits)} turns): "
+                f"p50 {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms"
+            )
+        if "ui-cold" in parts:
             cold = ui_cold_start(home)
             print(
                 f"UI cold start (chainlit run until HTTP 200): {cold:.1f} s "
                 f"(goal <= {GOAL_UI_COLD_S:.0f} s: {GOAL_UI_COLD_S / cold:.2f}x)"
+            )
+        if "ui-turn" in parts and args.ui_turns > 0:
+            each = ui_turns(home, args.ui_turns)
+            print(
+                f"time to the answer in a warm UI, embedded SmolLM2 ({len(each)} turns after a "
+                f"warm-up, temperature 0): p50 {statistics.median(each):.1f} s, each "
+                + ", ".join(f"{x:.1f}" for x in each)
+                + " s"
             )
 
 
