@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +40,7 @@ from agents.reviewer import (
 )
 from tools.deid import deidentify_text
 from tools.embedding import EmbeddingError
-from tools.tokens import tokenize
+from tools.tokens import language_of, tokenize
 
 if TYPE_CHECKING:
     from tools.settings import Settings
@@ -58,11 +59,13 @@ __all__ = [
 STRUCK = ("levels_agree", "claims_cited", "claims_supported", "red_flags_addressed", "no_overreach")
 _NO_WORDS = re.compile(r"^[\W_]*$")
 REPEAT_WORDS = 6  # a run of this many words said twice in a plain part: the model is looping
-REPEAT_CJK = 10  # the same for Chinese characters
-ON_TOPIC_MIN = 0.25  # share of a plain part's words found in the question or the sources
+REPEAT_CHARS = 12  # the same for Chinese text: characters (digits and letters included)
+SAID_OVER = 5  # a word said this often, a quarter of all the words: a list that loops
+ON_TOPIC_MIN = 0.2  # share of a plain part's words found in the question or the sources
 ALARMING = re.compile(
     r"\b(?:lethal|fatal|deadly|death|die|dies|dying|terminal|incurable|life[- ]threatening"
-    r"|paraly[sz]ed for life|crippl\w*)\b|致命|致死|死亡|绝症|不治之症|终身瘫痪",
+    r"|paraly[sz]ed for life|crippl\w*|won'?t survive)\b"
+    r"|致命|致死|死亡|绝症|不治之症|终身瘫痪|活不过|活不长|会死|危及生命|丧命|送命",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
@@ -168,7 +171,7 @@ def _drop_repeats(text: str) -> tuple[str, int]:
 
 
 def _repeated_phrase(text: str) -> str | None:
-    """A run of words (Chinese characters) said at least twice in ``text``, or None."""
+    """A run of words (of Chinese text's characters) said at least twice in ``text``, or None."""
     words = _WORD.findall(text.lower())
     seen: set[tuple[str, ...]] = set()
     for i in range(len(words) - REPEAT_WORDS + 1):
@@ -176,10 +179,17 @@ def _repeated_phrase(text: str) -> str | None:
         if gram in seen:
             return " ".join(gram)
         seen.add(gram)
-    cjk = "".join(_CJK_RUN.findall(text))  # Chinese characters, across punctuation
-    for i in range(len(cjk) - REPEAT_CJK + 1):
-        if cjk.find(cjk[i : i + REPEAT_CJK], i + REPEAT_CJK) >= 0:
-            return cjk[i : i + REPEAT_CJK]
+    counted = Counter(w for w in words if len(w) > 3 and not w.isdigit())
+    if counted and len(words) >= 2 * SAID_OVER:
+        word, times = counted.most_common(1)[0]
+        if times >= SAID_OVER and times * 4 >= len(words):
+            return f"{word} ×{times}"
+    if _CJK_RUN.search(text):
+        chars = "".join(text.split())
+        for i in range(len(chars) - REPEAT_CHARS + 1):
+            run = chars[i : i + REPEAT_CHARS]
+            if _CJK_RUN.search(run) and chars.find(run, i + REPEAT_CHARS) >= 0:
+                return run
     return None
 
 
@@ -192,14 +202,16 @@ def degenerate(text: str, question: str, evidence: Sequence[Evidence]) -> str | 
     if phrase := _repeated_phrase(text):
         return f"a phrase repeated: “{phrase}”"
     sources = " ".join(e.text for e in evidence)
-    alarming = sorted({m.group(0).lower() for m in ALARMING.finditer(text)})
-    unsourced = [w for w in alarming if w not in sources.lower()]
-    if unsourced:
-        return f"an alarming word no source uses: {', '.join(unsourced)}"
-    words = set(tokenize(CITATION.sub("", text)))
-    known = set(tokenize(question)).union(*(e.words for e in evidence))
-    if len(words) >= 4 and len(words & known) / len(words) < ON_TOPIC_MIN:
-        return "it shares almost nothing with the question and the sources"
+    if not ALARMING.search(sources):  # a source that uses such words allows them
+        alarming = sorted({m.group(0).lower() for m in ALARMING.finditer(text)})
+        if alarming:
+            return f"an alarming word no source uses: {', '.join(alarming)}"
+    lang = language_of(text)
+    if any(e.lang == lang for e in evidence):  # words compare within one language only
+        words = set(tokenize(CITATION.sub("", text)))
+        known = set(tokenize(question)).union(*(e.words for e in evidence))
+        if len(words) >= 4 and len(words & known) / len(words) < ON_TOPIC_MIN:
+            return "it shares almost nothing with the question and the sources"
     return None
 
 

@@ -21,39 +21,65 @@ from typing import Literal
 
 __all__ = ["KIND_CUES", "KINDS", "NEXT_CUES", "Kind", "question_kind", "search_words"]
 
-Kind = Literal["now", "prognosis", "options", "cause", "general"]
-KINDS: tuple[Kind, ...] = ("now", "prognosis", "options", "cause", "general")
+Kind = Literal["now", "prognosis", "cause", "options", "general"]
+KINDS: tuple[Kind, ...] = ("now", "prognosis", "cause", "options", "general")
 
 # the question's own words, checked in this order: the first kind that matches wins
 _ASKS: dict[Kind, re.Pattern[str]] = {
     "now": re.compile(
         r"\b(?:emergenc\w*|urgent\w*|right (?:now|away)|straight away|how (?:soon|quickly|fast)"
-        r"|(?:go|get|call) (?:to )?(?:the |an? )?(?:a ?& ?e|er|emergency|hospital|ambulance)"
-        r"|should i (?:go|call|rush)|when should i (?:see|go|call)|today or|can (?:this|it) wait)\b"
-        r"|急诊|马上|立即|立刻|紧急|要不要(?:去|马上)|需不需要马上|能不能等|现在(?:就|该|应该)",
+        r"|(?:go|get|call|ring) (?:to |for )?(?:the |an? )?(?:a ?& ?e|er|emergency|hospital"
+        r"|ambulance|ward|clinic|999|911|112)|come in|should i (?:go|call|ring|rush|come)"
+        r"|when should i (?:see|go|call)|today or|tonight|can (?:this|it|i) wait|safe to wait"
+        r"|(?:need|have) to (?:see|be seen|come in|go)|before my (?:appointment|scan|clinic))\b"
+        r"|急诊|马上|立即|立刻|紧急|要不要(?:去|马上|回|来)|需不需要马上|能(?:不能)?等|等到"
+        r"|现在(?:就|该|应该)|今天(?:就|需要|要)|回医院|去医院|来医院",
         re.IGNORECASE,
     ),
     "prognosis": re.compile(
         r"\b(?:how long|prognos\w*|outlook|recover\w*|get better|improve|heal\w*|go away"
         r"|permanent\w*|chances?|likely to|back to (?:normal|work|sport)|will i (?:be|walk)"
-        r"|by (?:it|them)sel(?:f|ves)|on (?:its|their) own|shrink\w*|settle\w*|naturally)\b"
-        r"|恢复|多久|预后|能好|会好|好转|自愈|后遗症|痊愈|能不能好|自行|自己好|吸收|消退",
-        re.IGNORECASE,
-    ),
-    "options": re.compile(
-        r"\b(?:options?|choices?|treat\w*|therap\w*|surgery|surgical|operat\w*|physio\w*"
-        r"|injections?|manag\w*|cure|fix|what (?:can|should) (?:i|we|be) do(?:ne)?|do i need"
-        r"|is there anything|help (?:it|with|me)|recommend\w*|best way)\b"
-        r"|治疗|治|手术|开刀|保守|方案|选择|康复|理疗|注射|怎么办|怎么处理|如何处理|需要做什么|推荐",
+        r"|by (?:it|them)sel(?:f|ves)|on (?:its|their) own|shrink\w*|settle\w*|naturally"
+        r"|come back|recur\w*|get worse|end up|(?:still|ever) be able|afterwards"
+        r"|in time for|for good|for ever|forever)\b"
+        r"|恢复|多久|预后|能好|会好|好转|自愈|后遗症|痊愈|能不能好|自行|自己好|吸收|消退"
+        r"|复发|越来越(?:严重|重|差)|永久|一直这样|矫正回来|留下|还能不能",
         re.IGNORECASE,
     ),
     "cause": re.compile(
-        r"\b(?:why|caus\w*|reason|due to|what does .{0,40} mean|what is (?:it|this)|which (?:nerve"
-        r"|root|level|disc)|where does|come from|explain)\b"
-        r"|为什么|原因|引起|导致|什么意思|是什么|哪个|哪一|哪条|怎么回事",
+        r"\b(?:why|caus\w*|reason|due to|what does .{0,40} mean|what(?:'s| is) (?:it|this|that"
+        r"|the|an?|my)\b(?! (?:best|right) (?:treatment|option|way|thing to do))|which (?:nerve"
+        r"|root|level|disc)|where does|com(?:e|ing) from|explain|difference between"
+        r"|could (?:it|this|my \w+) be|is (?:it|this) (?:my|the|a|from))\b"
+        r"|为什么|原因|引起|导致|什么意思|是什么|哪根|哪条|哪个(?:节段|神经|部位)|怎么回事|是不是",
+        re.IGNORECASE,
+    ),
+    "options": re.compile(
+        r"\b(?:options?|choices?|alternatives?|treat\w*|therap\w*|surgery|surgical|operat\w*"
+        r"|physio\w*|injections?|manag\w*|cure|fix|what (?:can|should) (?:i|we|be) do(?:ne)?"
+        r"|do i need|is there anything|something (?:stronger|else|different)|help (?:it|with|me)"
+        r"|recommend\w*|best way|which is better|(?:should|shall) i have|does .{0,40} work"
+        r"|exercises?|tablets?|medicat\w*|painkillers?|try)\b|\bvs\b"
+        r"|治疗|治|手术|开刀|保守|方案|选择|康复|理疗|注射|怎么办|怎么处理|如何处理|需要做什么|推荐"
+        r"|吃什么药|什么药|锻炼|哪个效果|效果好|能不能只做|有什么(?:办法|方法)|缓解",
         re.IGNORECASE,
     ),
 }
+# a question about something else than the spine problem (cost, insurance, the appointment)
+_ELSEWHERE = re.compile(
+    r"\b(?:cost|price|pay|insurance|insured|parking|visiting hours|how long have you)\b"
+    r"|多少钱|费用|医保|报销|挂号|停车",
+    re.IGNORECASE,
+)
+# a sentence that asks something (without one, a message is a statement: ``general``)
+_ASKING = re.compile(
+    r"[?？]|\b(?:what|why|how|which|when|where|who|should|shall|can|could|would|will|is|are"
+    r"|do|does|did|need)\b|吗|呢|什么|怎么|为什么|哪|多少|是否|能否|会不会|要不要|需不需要"
+    r"|可不可以|能不能|有没有",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
 
 # words added to the retriever's query for a kind (the sources' own vocabulary)
 _SEARCH: dict[Kind, dict[str, str]] = {
@@ -113,12 +139,26 @@ NEXT_CUES = re.compile(
 )
 
 
-def question_kind(text: str) -> Kind:
-    """The kind of answer ``text`` asks for (``general`` when no cue is found)."""
+def _first_kind(text: str) -> Kind:
     for kind, rx in _ASKS.items():
         if rx.search(text):
             return kind
     return "general"
+
+
+def question_kind(text: str) -> Kind:
+    """The kind of answer ``text`` asks for: read from its asking sentences, the last first (a
+    long story usually ends with the real question), then from the whole message; ``general``
+    for a statement, a question about something else, or no cue."""
+    if _ELSEWHERE.search(text):
+        return "general"
+    asking = [s for s in _SENTENCES.findall(text) if _ASKING.search(s)]
+    if not asking:
+        return "general"
+    for sentence in reversed(asking):
+        if (kind := _first_kind(sentence)) != "general":
+            return kind
+    return _first_kind(text)
 
 
 def search_words(kind: Kind, lang: str) -> str:

@@ -3,6 +3,8 @@ agents.question, agents.answer.degenerate): what the final edit quotes when the 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -202,7 +204,8 @@ def test_minilm_ranks_by_meaning_and_embeds_a_source_sentence_once(
             "Quantum crystals realign chakras during lunar eclipses overnight.",
             "shares almost nothing",
         ),
-        ("腰椎间盘突出压迫神经根腰椎间盘突出压迫神经根。", "a phrase repeated"),
+        ("腰椎间盘突出会压迫神经根。腰椎间盘突出会压迫神经根。", "a phrase repeated"),
+        ("Good exercises: 1. walking 2. walking 3. walking 4. walking 5. walking", "walking ×5"),
         ("这是致命的腰椎间盘突出。", "alarming word no source uses: 致命"),
     ],
 )
@@ -265,3 +268,33 @@ def test_quotes_are_structure_and_old_checkpoints_still_load() -> None:
     part = AnswerPart(kind="evidence", heading="h", text="", quotes=["“An old quote.” [2]"])
     assert part.quotes == [Quote(text="An old quote.", n=2)]
     assert part.render() == "h\n\n- “An old quote.” [2]"
+
+
+ANSWER_EDIT = Path(__file__).resolve().parents[2] / "evals" / "data" / "answer_edit"
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    lines = (ANSWER_EDIT / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_degenerate_on_the_labelled_plain_parts() -> None:
+    # written blind by a helper (never saw the rules): first run 41/42 caught, 25/32 kept;
+    # tuned on since (a development set now): this guards the tuned figure
+    caught = kept = degenerate_n = fine_n = 0
+    for row in _rows("plain_parts.jsonl"):
+        ev = source("s", "Source", row["source"], lang=row["lang"])
+        found = degenerate(row["text"], row["question"], [ev]) is not None
+        if row["label"] == "degenerate":
+            degenerate_n, caught = degenerate_n + 1, caught + found
+        else:
+            fine_n, kept = fine_n + 1, kept + (not found)
+    assert (degenerate_n, fine_n) == (42, 32)
+    assert caught >= 39 and kept >= 30, (caught, kept)
+
+
+def test_question_kinds_on_the_labelled_set() -> None:
+    # written blind: first run 71/110; tuned on since: this guards the tuned figure
+    rows = _rows("question_kinds.jsonl")
+    right = sum(question_kind(row["question"]) == row["kind"] for row in rows)
+    assert len(rows) == 110 and right >= 103, right
