@@ -97,13 +97,12 @@ async def first_token(home: Path, turns: int = 4) -> list[float]:
     return waits
 
 
-def ui_cold_start(home: Path) -> float:
+def _chainlit(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """``chainlit run ui/app.py`` on a free port (the server process and its port)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = dict(os.environ, SPINE_HOME=str(home))
+        port = int(sock.getsockname()[1])
     chainlit = str(Path(sys.executable).parent / "chainlit")
-    started = time.perf_counter()
     server = subprocess.Popen(
         [chainlit, "run", "ui/app.py", "--headless", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
@@ -111,6 +110,12 @@ def ui_cold_start(home: Path) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    return server, port
+
+
+def ui_cold_start(home: Path) -> float:
+    started = time.perf_counter()
+    server, port = _chainlit(dict(os.environ, SPINE_HOME=str(home)))
     try:
         while time.perf_counter() - started < 120:
             try:
@@ -137,9 +142,6 @@ def ui_turns(home: Path, turns: int) -> list[float]:
     """Seconds from send to the answer on screen, per turn, after a warm-up turn."""
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPINE_", "CHAINLIT_"))}
     env |= {
         "SPINE_HOME": str(home),
@@ -147,14 +149,7 @@ def ui_turns(home: Path, turns: int) -> list[float]:
         "SPINE_LLM_TEMPERATURE": "0",
         "HF_HUB_OFFLINE": "1",
     }
-    chainlit = str(Path(sys.executable).parent / "chainlit")
-    server = subprocess.Popen(
-        [chainlit, "run", "ui/app.py", "--headless", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, port = _chainlit(env)
     seconds: list[float] = []
     try:
         with sync_playwright() as pw:
