@@ -170,6 +170,11 @@ def _drop_repeats(text: str) -> tuple[str, int]:
     return _cut(text, repeats), len(repeats)
 
 
+def _lines(text: str) -> str:
+    """``text`` without the blank lines that struck sentences leave behind."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _repeated_phrase(text: str) -> str | None:
     """A run of words (of Chinese text's characters) said at least twice in ``text``, or None."""
     words = _WORD.findall(text.lower())
@@ -256,6 +261,7 @@ def final_edit(
         "evidence": " ".join(sentences(found.get("evidence", ""))),
         "next": found.get("next", ""),
     }
+    said = {part: _lines(words) for part, words in said.items()}
     plain: tuple[PartKind, ...] = ("patient", "next")
     for part in plain:
         if reason := degenerate(said[part], question, evidence):

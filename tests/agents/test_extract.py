@@ -298,3 +298,16 @@ def test_question_kinds_on_the_labelled_set() -> None:
     rows = _rows("question_kinds.jsonl")
     right = sum(question_kind(row["question"]) == row["kind"] for row in rows)
     assert len(rows) == 110 and right >= 103, right
+
+
+def test_struck_sentences_leave_no_blank_lines() -> None:
+    draft = (
+        "For you: Your leg pain likely comes from the L4-L5 disc.\n \n \n"
+        "Magnets realign the disc permanently.\n \nKeep active within limits.\n"
+        "What the evidence says: A posterolateral herniation at L4-L5 compresses the traversing "
+        "L5 nerve root [1]."
+    )
+    verdict = Review(round=1, findings=check(draft, levels=["L4-L5"], evidence=EVIDENCE))
+    parts, _ = final_edit(draft, verdict, EVIDENCE, "en", QUESTION, kind="options")
+    assert "Magnets" not in parts[0].text
+    assert all(line.strip() for line in parts[0].text.splitlines())
