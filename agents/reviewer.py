@@ -33,7 +33,7 @@ from agents.generator import (
     numbered_sources,
     stream_to_graph,
 )
-from agents.llm import ChatModel, system, user
+from agents.llm import ChatModel, LLMError, system, user
 from agents.retriever import Evidence
 from tools import levels as lv
 from tools.deid import deidentify_text
@@ -466,10 +466,11 @@ async def revise(state: Mapping[str, Any], *, model: ChatModel) -> dict[str, Any
         ),
         user(prompts.REVISER_REQUEST.format(draft=draft, problems=faults)),
     ]
-    text, generation = await stream_to_graph(model, messages, "revise")
+    rounds = int(state.get("rounds") or 0) + 1
+    try:
+        text, generation = await stream_to_graph(model, messages, "revise")
+    except LLMError as exc:  # e.g. a looping draft and the sources overflow a small context
+        # the reviewed draft stands and the final edit fixes what is faulted; said in one line
+        return {"rounds": rounds, "revision_warnings": [f"revision round {rounds} failed: {exc}"]}
     text = _ECHO.sub("", text)
-    return {
-        "draft": text or draft,
-        "rounds": int(state.get("rounds") or 0) + 1,
-        "generation": generation,
-    }
+    return {"draft": text or draft, "rounds": rounds, "generation": generation}

@@ -65,7 +65,7 @@ async def start_turn(state: ConsultState, ctx: ConsultContext) -> dict[str, Any]
     else:
         facts = read_turn(messages)
     triage = await ctx.screen.aassess("\n".join(facts.texts))
-    return {"facts": facts, "triage": triage, "rounds": 0}
+    return {"facts": facts, "triage": triage, "rounds": 0, "revision_warnings": []}
 
 
 async def _localize(state: ConsultState, ctx: ConsultContext) -> Mapping[str, Any]:
@@ -235,7 +235,11 @@ def result_of(state: Mapping[str, Any], thread_id: str) -> dict[str, Any]:
             "findings": [f.model_dump() for f in verdict.findings] if verdict else [],
             "log": [r.model_dump() for r in log],
         },
-        "warnings": [*(facts.warnings if facts else []), *state.get("retrieval_warnings", [])],
+        "warnings": [
+            *(facts.warnings if facts else []),
+            *state.get("retrieval_warnings", []),
+            *state.get("revision_warnings", []),
+        ],
         "imaging": [s.summary for s in facts.series] if facts else [],
         "generation": state["generation"].model_dump() if state.get("generation") else None,
         "timings_ms": dict(state.get("timings") or {}),

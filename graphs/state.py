@@ -57,6 +57,7 @@ class ConsultState(TypedDict, total=False):
     review: Review
     rounds: int
     revision_log: Annotated[list[RevisionRound], operator.add]
+    revision_warnings: list[str]  # a revision the model could not make (this turn)
     # the answer (and the clinician's decision when clinician review is on)
     answer: Answer
     clinician: dict[str, Any]

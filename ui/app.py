@@ -248,7 +248,8 @@ async def _show_node(
     if node in ("generate", "revise"):
         step = steps.get(node)
         if step is not None:
-            step.output = update.get("draft", step.output)
+            failed = update.get("revision_warnings") or []
+            step.output = update.get("draft") or "\n".join(f"⚠️ {w}" for w in failed) or step.output
             step.default_open = False
             step.end = utc_now()
             await step.update()

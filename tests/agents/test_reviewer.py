@@ -142,3 +142,23 @@ def test_compose_leads_with_the_emergency_and_ends_with_sources_and_notice() -> 
     parts, _ = final_edit("给您的说明：x", unedited, [], "zh")
     zh = compose(parts, triage=triage, evidence=[], lang="zh").text
     assert zh.startswith("**请立即就医") and "仅供健康教育参考" in zh
+
+
+async def test_a_revision_the_model_cannot_make_keeps_the_draft_and_says_why() -> None:
+    from agents.llm import chat_model
+    from agents.reviewer import revise
+    from agents.turn import read_turn
+    from tools.settings import Settings
+
+    looping = GOOD + " The disc presses on the nerve." * 120  # beyond a 256-token window
+    state = {
+        "facts": read_turn([{"role": "user", "content": "Which root?"}]),
+        "draft": looping,
+        "rounds": 0,
+        "evidence": [L45],
+        "review": Review(round=0, findings=check(looping, levels=["L4-L5"], evidence=[L45])),
+    }
+    update = await revise(state, model=chat_model(settings=Settings(embedded_n_ctx=256)))
+    assert "draft" not in update and update["rounds"] == 1
+    (warning,) = update["revision_warnings"]
+    assert warning.startswith("revision round 1 failed:") and "context window" in warning
