@@ -240,11 +240,11 @@ def final_edit(
     struck: list[tuple[int, int]] = []
     for criterion in STRUCK:
         finding = failed.get(criterion)
-        said_again: dict[str, int] = {}  # a looping model says one sentence many times
+        said_again: Counter[str] = Counter()  # a looping model says one sentence many times
         for start, end in finding.sentences if finding else []:
             if (start, end) not in struck:
                 struck.append((start, end))
-                said_again[draft[start:end]] = said_again.get(draft[start:end], 0) + 1
+                said_again[draft[start:end]] += 1
         for sentence, times in said_again.items():
             edits.append(f"struck ({criterion}){f' ×{times}' if times > 1 else ''}: {sentence}")
     text = _cut(draft, struck)

@@ -28,10 +28,9 @@ running consult, so a warm consult embeds only the question.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -42,7 +41,7 @@ from agents.question import KIND_CUES, NEXT_CUES, Kind, search_words
 from agents.retriever import Evidence
 from agents.reviewer import agrees
 from tools import levels as lv
-from tools.tokens import tokenize
+from tools.tokens import letter_counts, tokenize
 
 if TYPE_CHECKING:
     from tools.embedding import Embedder
@@ -74,7 +73,6 @@ _ANAPHOR = re.compile(  # also a list item that goes on from a lead-in ("do not 
 BM25_SCALE = 0.6  # BM25 scores (0..1 after scaling by the best) against MiniLM cosines
 _SENTENCE_END = re.compile(r".+?(?:[.!?](?=\s|$)|[。！？]|$)", re.DOTALL)
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
 
@@ -106,26 +104,23 @@ class Ranker(Protocol):
 
 
 class Bm25Ranker:
-    """BM25 (k1 1.5, b 0.75) of the question against the candidate sentences as the corpus,
-    scaled by the best score: no model, reads Chinese through CJK unigrams and bigrams."""
+    """BM25 (bm25s, as the retriever's lexical side: k1 1.5, b 0.75) of the question against the
+    candidate sentences as the corpus, scaled by the best score: no model, reads Chinese through
+    CJK unigrams and bigrams."""
 
     def similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
-        docs = [tokenize(s) for s in sentences]
-        if not docs:
+        if not sentences:
             return []
-        asked = set(tokenize(question))
-        df = Counter(t for d in docs for t in set(d) if t in asked)
-        avg = sum(len(d) for d in docs) / len(docs) or 1.0
-        scores = []
-        for d in docs:
-            tf = Counter(d)
-            score = 0.0
-            for t in asked & tf.keys():
-                idf = math.log(1 + (len(docs) - df[t] + 0.5) / (df[t] + 0.5))
-                score += idf * tf[t] * 2.5 / (tf[t] + 1.5 * (0.25 + 0.75 * len(d) / avg))
-            scores.append(score)
-        top = max(scores) or 1.0
-        return [BM25_SCALE * s / top for s in scores]
+        import bm25s
+
+        model = bm25s.BM25()
+        model.index([tokenize(s) or [""] for s in sentences], show_progress=False)
+        asked = [t for t in dict.fromkeys(tokenize(question)) if t in model.vocab_dict]
+        if not asked:
+            return [0.0] * len(sentences)
+        scores = model.get_scores(asked)
+        top = float(scores.max()) or 1.0
+        return [BM25_SCALE * float(s) / top for s in scores]
 
 
 class EmbeddingRanker:
@@ -187,7 +182,7 @@ def _sentences(body: str) -> list[str]:
 
 
 def _long_enough(sentence: str) -> bool:
-    cjk = len(_CJK.findall(sentence))
+    cjk, _ = letter_counts(sentence)
     return cjk >= MIN_CJK if cjk else len(sentence.split()) >= MIN_WORDS
 
 
