@@ -3,6 +3,7 @@
     python -m graphs.synthesis --out data/spine.jsonl --tasks mcq,open_qa --lang en,zh --limit 100
     python -m graphs.synthesis --sources rsna2024/ cases/ --tasks consultation,report --out r.jsonl
     python -m graphs.synthesis --out data/spine.jsonl --resume          # after a crash or Ctrl-C
+    python -m graphs.synthesis --out data/spine.jsonl --ray auto --workers 16   # a Ray cluster
     python -m graphs.synthesis --out data/spine.jsonl --export-sft sft.jsonl   # export only
     python -m graphs.synthesis review drafts.jsonl [--sources DIR]   # audit drafts made elsewhere
 
@@ -49,6 +50,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _cpus(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError("a number of CPUs > 0, e.g. 1 or 0.5")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m graphs.synthesis",
@@ -77,7 +88,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="work items in flight (default: "
         "SPINE_LLM_CONCURRENCY x endpoints, or the embedded instances)",
     )
-    p.add_argument("--shard", type=_shard, help="K/N: this worker's share of the sources")
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        help="K/N: this process's share of the sources, for hand-started processes (--ray "
+        "replaces it: one output, de-duplication across workers, restarts)",
+    )
+    ray = p.add_argument_group("Ray cluster")
+    ray.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="make the records on Ray workers: 'auto' (the cluster this node belongs to, or "
+        "RAY_ADDRESS), ray://HOST:10001, or no value for a local instance started here; "
+        "--concurrency is then per worker",
+    )
+    ray.add_argument(
+        "--workers", type=_positive, help="Ray workers (default: cluster CPUs / --worker-cpus)"
+    )
+    ray.add_argument(
+        "--worker-cpus",
+        type=_cpus,
+        default=1.0,
+        help="CPUs each worker reserves (default 1; an embedded model runs one instance per CPU)",
+    )
+    ray.add_argument(
+        "--worker-restarts",
+        type=int,
+        default=3,
+        help="times Ray restarts a worker that died before it is dropped (default 3)",
+    )
     p.add_argument(
         "--review-rounds",
         type=int,
@@ -111,11 +152,19 @@ def _print_summary(summary: dict[str, Any]) -> None:
     lines = [
         f"accepted {summary['accepted_this_run']} this run ({summary['accepted_total']} in "
         f"{summary['out']}), rejected {summary['rejected_this_run']} "
-        f"(duplicates {summary['duplicates']}), acceptance {summary['acceptance_rate']}",
+        f"(duplicates {summary['duplicates']}, {summary['duplicates_across_workers']} across "
+        f"workers), acceptance {summary['acceptance_rate']}",
         f"{summary['llm_calls']} LLM calls, {summary['prompt_tokens']} prompt + "
         f"{summary['completion_tokens']} completion tokens, {summary['seconds']} s, "
         f"{summary['records_per_min']} records/min",
     ]
+    ray = summary.get("ray")
+    if ray:
+        lines.append(
+            f"ray {ray['address']}: {ray['workers']} workers x {ray['concurrency_per_worker']} "
+            f"in flight, {ray['partitions']} partitions, {ray['worker_deaths']} worker deaths "
+            f"({ray['resubmitted_items']} items resubmitted, {ray['workers_lost']} workers lost)"
+        )
     for key, n in summary["accepted"].items():
         lines.append(f"  {key}: {n}")
     for reason, n in list(summary["rejection_reasons"].items())[:8]:
@@ -156,22 +205,36 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         default = settings.embedded_instances or 2
     else:
         default = config.concurrency * len(config.base_urls)
-    concurrency = args.concurrency or default
     rounds = settings.review_max_rounds if args.review_rounds is None else args.review_rounds
     reviewer = None if args.no_model_review else review_model(settings)
-    run = Run(
-        model,
-        settings,
-        args.out,
-        limit=args.limit,
-        concurrency=concurrency,
-        rounds=rounds,
-        seed=args.seed,
-        turns=args.turns,
-        resume=args.resume,
-        progress=not args.quiet,
-        reviewer=reviewer,
-    )
+    if config.embedded and args.ray is not None:
+        default = settings.embedded_instances or max(1, int(args.worker_cpus))
+    common: dict[str, Any] = {
+        "limit": args.limit,
+        "concurrency": args.concurrency or default,
+        "rounds": rounds,
+        "seed": args.seed,
+        "turns": args.turns,
+        "resume": args.resume,
+        "progress": not args.quiet,
+    }
+    if args.ray is not None:
+        from .cluster import ClusterRun
+
+        run: Run = ClusterRun(
+            model,
+            settings,
+            args.out,
+            address=None if args.ray == "local" else args.ray,
+            workers=args.workers,
+            worker_cpus=args.worker_cpus,
+            retries=args.worker_restarts,
+            model_review=not args.no_model_review,
+            reviewer=None,  # each worker has its own
+            **common,
+        )
+    else:
+        run = Run(model, settings, args.out, reviewer=reviewer, **common)
     try:
         summary = await run.run(items)
     finally:
@@ -195,9 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("--turns must be even and at least 4")
     if args.limit is not None and args.limit < 0:
         return _fail("--limit must be >= 0")
+    if args.ray is not None and args.shard:
+        return _fail("--ray and --shard exclude each other: the cluster shares the work out")
+    if args.worker_restarts < 0:
+        return _fail("--worker-restarts must be >= 0")
     from agents.llm import LLMError
     from tools.jsonl import LogError
 
+    from .cluster import ClusterError
     from .output import summary_path
     from .units import SourceError
 
@@ -207,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = asyncio.run(_run(args))
         except KeyboardInterrupt:
             return _fail("interrupted; what was written is whole: rerun with --resume", 130)
-        except (LLMError, LogError, SourceError, ValueError) as exc:
+        except (LLMError, LogError, SourceError, ClusterError, ValueError) as exc:
             return _fail(str(exc).splitlines()[0])
         summary_json = json.dumps(summary, ensure_ascii=False, indent=2)
         atomic_write(summary_path(args.out), summary_json.encode())

@@ -84,6 +84,13 @@ class Deduper:
         mh.update_batch(fp.grams)
         return mh
 
+    def prepare(self, fp: Fingerprint) -> Fingerprint:
+        """Compute what ``check`` and ``add`` need of ``fp`` now (a Ray worker does, so the
+        driver that de-duplicates spends no CPU on it)."""
+        self._minhash(fp)
+        _ = fp.hashes
+        return fp
+
     def check(self, fp: Fingerprint) -> tuple[str, str] | None:
         """``(kind, id)`` of an accepted record this fingerprint duplicates, else None."""
         exact = self._exact.get(fp.digest)

@@ -8,7 +8,8 @@
 the doctor agent talk); ``localize``: every level named must be one the source mentions;
 ``review``: the clinician criteria (``graphs.synthesis.review``); ``revise``: the generator fixes
 what the reviewer found (bounded rounds); ``validate``: the pydantic record, and no major
-finding left; ``record``: de-duplicate and append the record, or write why there is none.
+finding left; ``record``: send what the item became to the run's output (``Output.settle``), which
+de-duplicates and appends the record, or writes why there is none.
 
 The steps are plain functions of the state and LangGraph's run context (``Context``: the model,
 the settings, the run's output and the work item, whose task object does everything that
@@ -37,7 +38,7 @@ from tools.settings import Settings
 
 from .dedup import fingerprint
 from .model_review import model_review
-from .output import Output
+from .output import Outcome, Sink
 from .records import (
     DataFinding,
     DataReview,
@@ -75,7 +76,7 @@ class Context:
 
     model: ChatModel
     settings: Settings
-    output: Output
+    output: Sink  # the run's Output, or a Ray worker's outbox
     item: WorkItem
     rounds: int = 1
     seed: int = 0
@@ -124,7 +125,7 @@ class ItemState(TypedDict, total=False):
     rounds: int  # model revisions made
     rejections: list[Rejection]  # why the item is no record
     record: Record  # the validated record
-    outcome: str  # accepted | duplicate | surplus | rejected
+    outcome: str  # accepted | duplicate | surplus | rejected | sent (by a Ray worker)
 
 
 # ---- the steps --------------------------------------------------------------------------------
@@ -208,28 +209,18 @@ async def validate(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any
 
 
 async def record(state: ItemState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """De-duplicate and append the record, or write why the item is none."""
+    """Send what the item became to the run's output, which de-duplicates and keeps it."""
     ctx = runtime.context
-    out = ctx.output
     made = state.get("record")
     if made is None:
         why = state["rejections"]
-        out.reject(_rejected(ctx, state, why, state.get("notes", [])), why)
-        return {"outcome": "rejected"}
-    key_text = ctx.task.key_text(made.payload.model_dump())
-    fp = fingerprint(made.task, made.lang, key_text)
-    duplicate = out.dedup.check(fp)
-    if duplicate is not None:
-        kind, other = duplicate
-        why = [Rejection(check="duplicate", criterion=kind, detail=other)]
-        out.reject(_rejected(ctx, state, why), why)
-        out.stats.duplicates += 1
-        return {"outcome": "duplicate"}
-    if out.full:
-        out.stats.surplus += 1
-        return {"outcome": "surplus"}
-    out.accept(made, fp)
-    return {"outcome": "accepted"}
+        rejected = _rejected(ctx, state, why, state.get("notes", []))
+        outcome = Outcome(ctx.item.id, rejected=rejected, why=why)
+    else:
+        key_text = ctx.task.key_text(made.payload.model_dump())
+        fp = fingerprint(made.task, made.lang, key_text)
+        outcome = Outcome(ctx.item.id, record=made, fingerprint=fp)
+    return {"outcome": ctx.output.settle(outcome)}
 
 
 def build() -> Any:

@@ -1,6 +1,9 @@
 """What a synthesis run writes and remembers: the records file and the rejected file (append
 logs, ``tools.jsonl``), the de-duplicator over the records accepted so far, and the counts the
-summary reports. The graph's ``record`` step decides what an item becomes; ``Output`` keeps it.
+summary reports. The graph's ``record`` step says what an item became (an ``Outcome``);
+``Output.settle`` de-duplicates it against every record accepted so far and keeps it. On a Ray
+cluster the workers' outcomes stream back to the driver's one ``Output``, so de-duplication is
+dataset-wide and there is one writer (``graphs.synthesis.cluster``).
 
 Opening the output (``async with output.open()``) locks and repairs both files and loads what
 they already decide, so a resumed run skips those ids and de-duplicates against the accepted
@@ -14,8 +17,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from agents.llm.base import Meter
+from tools.files import atomic_write
 from tools.jsonl import AppendLog, LogError, read_lines
 
 from .dedup import Deduper, Fingerprint, fingerprint
@@ -36,6 +41,32 @@ def images_dir(out: Path) -> Path:
 
 
 @dataclass
+class Outcome:
+    """What one work item became, before de-duplication: a validated record and its fingerprint,
+    or a rejection and why. ``images`` carries the record's image bytes (by path relative to the
+    output) when a remote worker made them; ``worker`` names the worker (the summary counts
+    duplicates across workers)."""
+
+    item_id: str
+    record: Record | None = None
+    fingerprint: Fingerprint | None = None
+    rejected: Rejected | None = None
+    why: list[Rejection] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
+    meter: Meter | None = None
+    worker: str = ""
+
+
+class Sink(Protocol):
+    """Where the graph's ``record`` step sends an item's outcome."""
+
+    @property
+    def images_dir(self) -> Path: ...
+
+    def settle(self, outcome: Outcome) -> str: ...
+
+
+@dataclass
 class Stats:
     """What the run did, for the progress bar and the summary."""
 
@@ -44,6 +75,7 @@ class Stats:
     rejected: Counter[str] = field(default_factory=Counter)  # task/lang
     reasons: Counter[str] = field(default_factory=Counter)  # Rejection.key
     duplicates: int = 0
+    duplicates_across_workers: int = 0  # the kept record came from another worker or run
     surplus: int = 0
     meters: dict[str, Meter] = field(default_factory=dict)  # per task
 
@@ -58,12 +90,42 @@ class Output:
         self.dedup = Deduper()
         self.done: set[str] = set()  # ids already decided (resume)
         self.accepted_total = 0  # in the file, resumed ones included
+        self._made_by: dict[str, str] = {}  # accepted id -> worker, this run
         self._records: AppendLog | None = None
         self._rejects: AppendLog | None = None
 
     @property
     def full(self) -> bool:
         return self.limit is not None and self.accepted_total >= self.limit
+
+    def settle(self, outcome: Outcome) -> str:
+        """Keep ``outcome``: write a rejection; drop a duplicate of an accepted record (written
+        as a rejection naming it) or a record past ``--limit``; else append the record. Returns
+        ``rejected``, ``duplicate``, ``surplus`` or ``accepted``."""
+        made, fp = outcome.record, outcome.fingerprint
+        if made is None or fp is None:
+            assert outcome.rejected is not None
+            self.reject(outcome.rejected, outcome.why)
+            return "rejected"
+        duplicate = self.dedup.check(fp)
+        if duplicate is not None:
+            kind, other = duplicate
+            why = [Rejection(check="duplicate", criterion=kind, detail=other)]
+            self.reject(_duplicate(made, why), why)
+            self.stats.duplicates += 1
+            if self._made_by.get(other) != outcome.worker:
+                self.stats.duplicates_across_workers += 1
+            return "duplicate"
+        if self.full:
+            self.stats.surplus += 1
+            return "surplus"
+        for rel, data in outcome.images.items():  # before the record that names them
+            target = self.path.parent / rel
+            if not target.exists():  # named by content hash: the same name is the same image
+                atomic_write(target, data)
+        self.accept(made, fp)
+        self._made_by[made.id] = outcome.worker
+        return "accepted"
 
     def accept(self, record: Record, fp: Fingerprint) -> None:
         assert self._records is not None
@@ -106,3 +168,19 @@ class Output:
         for row in read_lines(rejected_path(self.path)):
             if row.get("stage") != "deduplicate":  # a duplicate may not be one any more
                 self.done.add(str(row.get("id")))
+
+
+def _duplicate(record: Record, why: list[Rejection]) -> Rejected:
+    """The rejection of a record that duplicates an accepted one (its first draft kept)."""
+    return Rejected.model_validate(
+        {
+            "id": record.id,
+            "task": record.task,
+            "lang": record.lang,
+            "source_id": record.provenance.source_id,
+            "stage": why[0].stage,
+            "reasons": [str(r) for r in why],
+            "draft": record.revision.draft,
+            "notes": [],
+        }
+    )

@@ -42,6 +42,18 @@ def plan(
     return items
 
 
+async def make(graph: Any, ctx: Context) -> tuple[dict[str, Any], Meter]:
+    """Run the item graph for ``ctx.item``; its final state and the LLM calls it made (counted
+    on the item's own meter, so concurrent items are counted apart)."""
+    meter = Meter()
+    token = METER.set(meter)
+    try:
+        state = await graph.ainvoke({}, context=ctx)
+    finally:
+        METER.reset(token)
+    return state, meter
+
+
 class Run:
     """One synthesis run into ``out`` (see ``graphs.synthesis.__main__`` for the options)."""
 
@@ -70,33 +82,35 @@ class Run:
 
     # ---- the run ----------------------------------------------------------------------------
 
+    def context(self, item: WorkItem) -> Context:
+        return Context(
+            self.model,
+            self.settings,
+            self.output,
+            item,
+            self.rounds,
+            self.seed,
+            self.turns,
+            self.reviewer,
+        )
+
     async def _one(self, item: WorkItem) -> None:
-        meter = Meter()
-        token = METER.set(meter)  # the item's LLM calls are counted on its own meter
-        try:
-            ctx = Context(
-                self.model,
-                self.settings,
-                self.output,
-                item,
-                self.rounds,
-                self.seed,
-                self.turns,
-                self.reviewer,
-            )
-            state = await self.graph.ainvoke({}, context=ctx)
-        finally:
-            METER.reset(token)
-        total = self.stats.meters.setdefault(item.task, Meter())
-        total.add(meter)
+        state, meter = await make(self.graph, self.context(item))
+        self.count(item.task, meter, state.get("outcome", ""))
+
+    def count(self, task: str, meter: Meter, outcome: str) -> None:
+        """Add an item's calls to its task's meter, and move the progress bar."""
+        self.stats.meters.setdefault(task, Meter()).add(meter)
         if self._bar is not None:
             limited = self.output.limit is not None
-            self._bar.update(1 if not limited or state.get("outcome") == "accepted" else 0)
-            self._bar.set_postfix_str(
-                f"accepted {sum(self.stats.accepted.values())}, "
-                f"rejected {sum(self.stats.rejected.values())}",
-                refresh=False,
-            )
+            self._bar.update(1 if not limited or outcome == "accepted" else 0)
+            self._bar.set_postfix_str(self.postfix(), refresh=False)
+
+    def postfix(self) -> str:
+        return (
+            f"accepted {sum(self.stats.accepted.values())}, "
+            f"rejected {sum(self.stats.rejected.values())}"
+        )
 
     def _room(self) -> int:
         out = self.output
@@ -178,6 +192,7 @@ class Run:
             "accepted_total": self.output.accepted_total,
             "rejected_this_run": sum(s.rejected.values()),
             "duplicates": s.duplicates,
+            "duplicates_across_workers": s.duplicates_across_workers,
             "surplus": s.surplus,
             "acceptance_rate": round(made / tried, 3) if tried else None,
             "accepted": dict(sorted(s.accepted.items())),
