@@ -2,6 +2,7 @@
 
     python -m benchmarks.synthesis [--latency 0.2] [--levels 16,64,256] [--waves 16]
                                    [--embedded-limit 0]
+    python -m benchmarks.synthesis --ray-workers 1,2,4 --levels 64,256 --waves 8
 
 1. Harness overhead against the LOOPBACK FIXED-LATENCY SERVER (benchmarks/loopback_openai.py
    ``--schema``, in its own process; not a model): every call takes ``latency`` seconds and a
@@ -11,7 +12,15 @@
    append + fsync, HTTP). Also our process's CPU time per LLM call. Goals: >= 0.85 of ideal at
    64, <= 3 ms CPU per call. The loopback's drafts are word salad, so its acceptance rate
    means nothing; the calls and tokens per accepted record do not either.
-2. With ``--embedded-limit N``: the real embedded model (SmolLM2-135M via llama.cpp) makes N
+2. With ``--ray-workers 1,2,4``: the same plan on a local Ray instance (``--ray``), N workers
+   sharing each concurrency level (level / N items in flight on each), beside the single process:
+   calls/s, ratio of ideal, and CPU per call of the driver plus the workers (the loopback
+   server's CPU is not ours and is not counted). Then a projection of the wall time of 1.8
+   million calls (SpineMed-450k: ~457k records, ~4 calls each with draft and revision) from the
+   best measured rate per client CPU, stating the assumptions. Also the cost of Ray itself:
+   start-up time of the local instance and the memory (RSS) of its processes and of one idle
+   worker.
+3. With ``--embedded-limit N``: the real embedded model (SmolLM2-135M via llama.cpp) makes N
    accepted MCQ/open-QA records from the bundled corpus: records/min, LLM calls and tokens per
    accepted record by task, acceptance rate — real figures for this tiny model, stated as such.
 """
@@ -33,7 +42,7 @@ TASKS = ["mcq", "open_qa", "report"]
 
 async def harness(url: str, concurrency: int, waves: int, latency: float) -> dict[str, Any]:
     from agents.llm import chat_model
-    from graphs.synthesis.run import Run, plan
+    from graphs.synthesis.run import Run
     from graphs.synthesis.sources import load_sources
     from knowledge.documents import BUNDLED_CORPUS
     from tools.settings import Settings
@@ -43,13 +52,7 @@ async def harness(url: str, concurrency: int, waves: int, latency: float) -> dic
             home=Path(tmp), llm_base_url=url, llm_model="loopback", llm_concurrency=concurrency
         )
         sources = load_sources([BUNDLED_CORPUS]).sources
-        wanted = concurrency * waves
-        per_source = 1
-        items = plan(sources, TASKS, ["en"], per_source)
-        while len(items) < wanted:
-            per_source += 1
-            items = plan(sources, TASKS, ["en"], per_source)
-        items = items[:wanted]
+        items = _items(sources, concurrency * waves)
         model = chat_model("llm", settings)
         run = Run(
             model,
@@ -80,6 +83,118 @@ async def harness(url: str, concurrency: int, waves: int, latency: float) -> dic
     }
 
 
+async def ray_harness(
+    url: str, concurrency: int, workers: int, waves: int, latency: float
+) -> dict[str, Any]:
+    """The harness plan through ``ClusterRun`` (Ray already initialised, local)."""
+    from agents.llm import chat_model
+    from graphs.synthesis.cluster import ClusterRun
+    from graphs.synthesis.sources import load_sources
+    from knowledge.documents import BUNDLED_CORPUS
+    from tools.settings import Settings
+
+    per_worker = max(1, concurrency // workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            home=Path(tmp), llm_base_url=url, llm_model="loopback", llm_concurrency=per_worker
+        )
+        sources = load_sources([BUNDLED_CORPUS]).sources
+        items = _items(sources, concurrency * waves)
+        model = chat_model("llm", settings)
+        run = ClusterRun(
+            model,
+            settings,
+            Path(tmp) / "out.jsonl",
+            address=None,
+            workers=workers,
+            worker_cpus=1.0 if workers <= (os.cpu_count() or 1) else 0.5,
+            retries=0,
+            model_review=False,
+            limit=None,
+            concurrency=per_worker,
+            rounds=1,
+            seed=0,
+            progress=False,
+        )
+        cpu = time.process_time()
+        summary = await run.run(items)
+        cpu = time.process_time() - cpu
+    calls = summary["llm_calls"]
+    seconds = summary["seconds"] - summary["ray"]["start_s"]  # the workers' start is not a call
+    achieved = calls / seconds
+    ideal = concurrency / latency
+    return {
+        "items": len(items),
+        "calls": calls,
+        "achieved": achieved,
+        "ideal": ideal,
+        "ratio": achieved / ideal,
+        "cpu_ms_per_call": (cpu + summary["ray"]["worker_cpu_s"]) / calls * 1000,
+        "driver_ms_per_call": cpu / calls * 1000,
+        "start_s": summary["ray"]["start_s"],
+    }
+
+
+def _items(sources: Any, wanted: int) -> list[Any]:
+    from graphs.synthesis.run import plan
+
+    per_source = 1
+    items = plan(sources, TASKS, ["en"], per_source)
+    while len(items) < wanted:
+        per_source += 1
+        items = plan(sources, TASKS, ["en"], per_source)
+    return items[:wanted]
+
+
+def _rss_mb(marker: bytes) -> tuple[int, float]:
+    """Processes whose command line holds ``marker``, and their resident memory (MB)."""
+    n, total = 0, 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / "cmdline").read_bytes():
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+                    n += 1
+        except OSError:
+            continue
+    return n, total
+
+
+def ray_cost() -> dict[str, float]:
+    """Start-up time of a local Ray instance, its processes' memory, and an idle worker's."""
+    import ray
+
+    from graphs.synthesis.cluster import connect
+
+    t0 = time.perf_counter()
+    connect(None)
+    start = time.perf_counter() - t0
+    n, rss = _rss_mb(b"ray")  # gcs_server, raylet, agents, idle workers (session paths hold it)
+
+    @ray.remote(num_cpus=1)
+    class Idle:
+        def ping(self) -> int:
+            return os.getpid()
+
+    t0 = time.perf_counter()
+    actor = Idle.remote()  # type: ignore[attr-defined]
+    ray.get(actor.ping.remote())
+    actor_s = time.perf_counter() - t0
+    _, worker = _rss_mb(b"ray::Idle")
+    ray.kill(actor)
+    return {
+        "start_s": start,
+        "processes": n,
+        "rss_mb": rss,
+        "actor_s": actor_s,
+        "worker_mb": worker,
+    }
+
+
 async def embedded(limit: int) -> dict[str, Any]:
     from agents.llm import chat_model
     from graphs.synthesis.run import Run, plan
@@ -106,12 +221,58 @@ async def embedded(limit: int) -> dict[str, Any]:
         return await run.run(items)
 
 
+def _ray_rows(url: str, args: argparse.Namespace, single: dict[int, dict[str, Any]]) -> None:
+    import ray
+
+    cost = ray_cost()
+    print(
+        f"RAY local instance: up in {cost['start_s']:.1f} s, {cost['processes']} processes "
+        f"{cost['rss_mb']:.0f} MB RSS; an idle 1-CPU actor starts in {cost['actor_s']:.1f} s "
+        f"and holds {cost['worker_mb']:.0f} MB",
+        flush=True,
+    )
+    best = 0.0  # calls/s per client CPU-second, the projection's basis
+    try:
+        for level, alone in single.items():
+            for workers in (int(x) for x in args.ray_workers.split(",")):
+                row = asyncio.run(ray_harness(url, level, workers, args.waves, args.latency))
+                best = max(best, 1000 / row["cpu_ms_per_call"])
+                print(
+                    f"ray {workers} worker(s) x {max(1, level // workers):>3} = {level:>4} in "
+                    f"flight: {row['achieved']:7.1f} calls/s ratio {row['ratio']:.3f} "
+                    f"({row['achieved'] / alone['achieved']:.2f}x one process); CPU "
+                    f"{row['cpu_ms_per_call']:.2f} ms/call (driver "
+                    f"{row['driver_ms_per_call']:.2f}) [{row['calls']} calls, workers up in "
+                    f"{row['start_s']:.1f} s]",
+                    flush=True,
+                )
+    finally:
+        ray.shutdown()
+    calls, latency, in_flight = 1_800_000, 10.0, 256
+    print(
+        f"PROJECTION for {calls:,} calls (~450k records), assuming a served call takes "
+        f"{latency:g} s at {in_flight} in flight per vLLM endpoint (the GPUs' rate, not ours) "
+        f"and our client costs the best measured {1000 / best:.2f} ms CPU per call:"
+    )
+    for endpoints in (8, 32):
+        fleet = endpoints * in_flight / latency  # calls/s the GPUs can serve
+        client_cpus = fleet / best
+        hours = calls / fleet / 3600
+        print(
+            f"  {endpoints} endpoints serve {fleet:,.0f} calls/s -> {hours:.1f} h, if the client "
+            f"has {client_cpus:.1f} CPUs (e.g. {int(client_cpus) + 1} 1-CPU Ray workers)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--levels", default="16,64,256")
     parser.add_argument("--waves", type=int, default=16, help="items per slot at each level")
     parser.add_argument("--embedded-limit", type=int, default=0)
+    parser.add_argument(
+        "--ray-workers", help="e.g. 1,2,4: also run each level on a local Ray instance"
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     server = subprocess.Popen(
@@ -134,8 +295,9 @@ def main() -> None:
             f"{args.latency * 1000:g} ms/call; tasks {','.join(TASKS)}; {os.cpu_count()} cores",
             flush=True,
         )
+        single: dict[int, dict[str, Any]] = {}
         for level in (int(x) for x in args.levels.split(",")):
-            row = asyncio.run(harness(url, level, args.waves, args.latency))
+            row = single[level] = asyncio.run(harness(url, level, args.waves, args.latency))
             print(
                 f"concurrency {level:>4}: {row['achieved']:7.1f} calls/s (ideal "
                 f"{row['ideal']:6.0f}) ratio {row['ratio']:.3f}; CPU {row['cpu_ms_per_call']:.2f} "
@@ -143,6 +305,8 @@ def main() -> None:
                 f"records/min [{row['items']} items, {row['calls']} calls]",
                 flush=True,
             )
+        if args.ray_workers:
+            _ray_rows(url, args, single)
     finally:
         server.terminate()
         server.wait()

@@ -120,6 +120,10 @@ class SynthesisWorker:
     def ping(self) -> str:
         return self.name
 
+    def cpu_seconds(self) -> float:
+        """CPU time this worker process has used (for the summary's CPU per LLM call)."""
+        return time.process_time()
+
     async def run(self, items: list[WorkItem]) -> AsyncIterator[Outcome]:
         """Each item's outcome, as it finishes (``concurrency`` in flight across all calls)."""
         if self._slots is None:
@@ -177,6 +181,7 @@ class ClusterInfo:
     workers_lost: int = 0  # restarts spent
     resubmitted_items: int = 0
     start_s: float = 0.0
+    worker_cpu_s: float = 0.0  # spent making items (workers alive at the end)
     names: dict[int, str] = field(default_factory=dict)  # worker index -> node:pid now
 
 
@@ -286,6 +291,7 @@ class ClusterRun(Run):
             "worker_deaths": info.worker_deaths,
             "workers_lost": info.workers_lost,
             "resubmitted_items": info.resubmitted_items,
+            "worker_cpu_s": round(info.worker_cpu_s, 2),
         }
         return summary
 
@@ -321,6 +327,7 @@ class ClusterRun(Run):
             ]
             names = await asyncio.gather(*(_await(a.ping.remote()) for a in actors))
             self.info.names = dict(enumerate(names))
+            ready_cpu = await self._worker_cpu(actors, set())  # start-up is not per-call work
             self.info.start_s = time.perf_counter() - t0
             self.info.workers = workers
             self.info.concurrency_per_worker = self.concurrency
@@ -338,11 +345,24 @@ class ClusterRun(Run):
                     f"every worker died ({self.info.worker_deaths} deaths); {left} item(s) not "
                     "made: rerun with --resume"
                 )
+            self.info.worker_cpu_s = await self._worker_cpu(actors, lost) - ready_cpu
         finally:
             for actor in actors:
                 ray.kill(actor, no_restart=True)
             if started_here:
                 ray.shutdown()
+
+    async def _worker_cpu(self, actors: list[Any], lost: set[int]) -> float:
+        from ray.exceptions import RayActorError
+
+        total = 0.0
+        for index, actor in enumerate(actors):
+            if index not in lost:
+                try:
+                    total += await _await(actor.cpu_seconds.remote())
+                except RayActorError:
+                    pass
+        return total
 
     async def _lane(
         self, index: int, actor: Any, parts: deque[list[WorkItem]], lost: set[int]
