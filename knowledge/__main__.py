@@ -29,6 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--rebuild", action="store_true", help="re-embed unchanged documents too")
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
     build.add_argument("--no-progress", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="embed on a Ray cluster ('auto', ray://HOST:10001, or no value for a local "
+        "instance): batches of chunks to the workers, GPUs when the cluster has them; this "
+        "process writes the store (SPINE_CHROMA_URL for a shared server)",
+    )
+    build.add_argument(
+        "--ray-batch", type=int, default=256, metavar="N", help="chunks per Ray task (256)"
+    )
     search = sub.add_parser("search", help="hybrid search with citations")
     search.add_argument("query", help="the question, English or Chinese")
     search.add_argument(
@@ -60,9 +72,25 @@ def _levels(value: str | None) -> list[str] | None:
 def _build(args: argparse.Namespace, settings: Any) -> int:
     from knowledge.build import build
 
-    report = build(
-        args.paths or None, settings=settings, rebuild=args.rebuild, progress=not args.no_progress
-    )
+    embedder = None
+    if args.ray is not None:
+        if args.ray_batch < 1:
+            raise ValueError("--ray-batch must be >= 1")
+        from knowledge.ray_embed import RayEmbedder
+
+        address = None if args.ray == "local" else args.ray
+        embedder = RayEmbedder(settings.embedding_model, address, batch_chunks=args.ray_batch)
+    try:
+        report = build(
+            args.paths or None,
+            settings=settings,
+            embedder=embedder,
+            rebuild=args.rebuild,
+            progress=not args.no_progress,
+        )
+    finally:
+        if embedder is not None:
+            embedder.close()
     if args.json:
         print(report.model_dump_json())
     else:
@@ -104,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from knowledge.store import StoreError
+    from tools.cluster import ClusterError
     from tools.embedding import EmbeddingError
     from tools.settings import Settings, setting_error
 
@@ -112,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args, settings) if args.command == "build" else _search(args, settings)
     except ValidationError as exc:
         print(f"error: {setting_error(exc)}", file=sys.stderr)
-    except (StoreError, EmbeddingError, ValueError, OSError) as exc:
+    except (StoreError, EmbeddingError, ClusterError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print(

@@ -12,8 +12,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,9 @@ from knowledge.documents import BUNDLED_CORPUS, SUFFIXES, Document, IngestError,
 from knowledge.store import Store
 from tools.embedding import Embedder, get_embedder
 from tools.settings import Settings
+
+if TYPE_CHECKING:
+    from knowledge.ray_embed import RayEmbedder
 
 __all__ = [
     "BuildReport",
@@ -33,6 +37,7 @@ __all__ = [
 ]
 
 _ensure_lock = threading.Lock()
+WINDOW_CHUNKS = 2048  # changed documents' chunks embedded together (memory stays bounded)
 
 
 class Skip(BaseModel):
@@ -119,7 +124,7 @@ def build(
     *,
     settings: Settings,
     store: Store | None = None,
-    embedder: Embedder | None = None,
+    embedder: Embedder | RayEmbedder | None = None,
     rebuild: bool = False,
     progress: bool = True,
 ) -> BuildReport:
@@ -129,7 +134,8 @@ def build(
         paths: files or folders; None means ``knowledge/corpus``.
         settings: the settings (store location, embedding model, size limit).
         store: an open store (default: one from ``settings``).
-        embedder: an embedder (default: the process-wide one for the configured model).
+        embedder: an embedder (default: the process-wide one for the configured model; a
+            ``RayEmbedder`` embeds on a Ray cluster).
         rebuild: re-embed documents even when unchanged.
         progress: show a progress bar on stderr.
     """
@@ -140,30 +146,55 @@ def build(
     report = BuildReport(store=store.where, skipped=skipped)
     max_bytes = int(settings.ingest_max_mb * 2**20)
     seen: dict[str, str] = {}
+    window: list[_Pending] = []  # changed documents whose chunks are embedded together
     with _progress(len(files), progress) as bar:
+
+        def flush() -> None:
+            _write(window, store, embedder, settings, report)
+            bar.update(len(window))
+            window.clear()
+
         for path in files:
             bar.set_postfix_str(path.name[-40:], refresh=False)
             try:
-                outcome = _ingest(path, store, embedder, settings, max_bytes, seen, rebuild)
-                report.documents.append(outcome)
-                report.chunks_embedded += outcome.chunks if outcome.status != "unchanged" else 0
+                pending = _prepare(path, store, settings, max_bytes, seen, rebuild)
             except IngestError as exc:
                 report.skipped.append(Skip(path=exc.path, reason=exc.reason))
-            bar.update(1)
+                bar.update(1)
+                continue
+            if isinstance(pending, DocOutcome):  # unchanged
+                report.documents.append(pending)
+                bar.update(1)
+                continue
+            window.append(pending)
+            if sum(len(p.chunks) for p in window) >= WINDOW_CHUNKS:
+                flush()
+        flush()
     report.chunks_total = store.count()
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
 
-def _ingest(
+@dataclass
+class _Pending:
+    """A changed document, chunked, waiting for its vectors."""
+
+    outcome: DocOutcome
+    doc: Document
+    chunks: list[Chunk]
+    old_ids: list[str]
+    stored: bool
+
+
+def _prepare(
     path: Path,
     store: Store,
-    embedder: Embedder,
     settings: Settings,
     max_bytes: int,
     seen: dict[str, str],
     rebuild: bool,
-) -> DocOutcome:
+) -> DocOutcome | _Pending:
+    """The document's outcome when unchanged, else its chunks to embed."""
     doc = load_document(path, max_bytes=max_bytes)
     if doc.meta.id in seen:
         raise IngestError(path, f"duplicate document id {doc.meta.id!r} (also {seen[doc.meta.id]})")
@@ -186,10 +217,30 @@ def _ingest(
         return outcome
     if not chunks:
         raise IngestError(path, "no section with text to index")
-    vectors = embedder.embed([c.text for c in chunks], batch_size=settings.embedding_batch_size)
-    store.replace_document(doc, chunks, vectors, old_ids=stored.get("chunk_ids", []))
-    outcome.status = "updated" if stored else "added"
-    return outcome
+    return _Pending(outcome, doc, chunks, list(stored.get("chunk_ids", [])), bool(stored))
+
+
+def _write(
+    window: list[_Pending],
+    store: Store,
+    embedder: Embedder | RayEmbedder,
+    settings: Settings,
+    report: BuildReport,
+) -> None:
+    """Embed the window's chunks in one call (batches across documents), then write each
+    document (``Store.replace_document``: chunks first, its record last)."""
+    if not window:
+        return
+    texts = [c.text for p in window for c in p.chunks]
+    vectors = embedder.embed(texts, batch_size=settings.embedding_batch_size)
+    start = 0
+    for p in window:
+        end = start + len(p.chunks)
+        store.replace_document(p.doc, p.chunks, vectors[start:end], old_ids=p.old_ids)
+        start = end
+        p.outcome.status = "updated" if p.stored else "added"
+        report.documents.append(p.outcome)
+        report.chunks_embedded += p.outcome.chunks
 
 
 def ensure_corpus(

@@ -47,8 +47,9 @@ def resolve_model(name: str) -> str:
 class Embedder:
     """A sentence-transformers model producing L2-normalised float32 vectors."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, device: str = "cpu") -> None:
         self.name = name
+        self.device = device
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -63,7 +64,7 @@ class Embedder:
                 hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # a "Loading weights" bar on every load
 
                 try:
-                    self._model = SentenceTransformer(resolve_model(self.name), device="cpu")
+                    self._model = SentenceTransformer(resolve_model(self.name), device=self.device)
                 except Exception as exc:  # noqa: BLE001 - many loader errors, one message
                     raise EmbeddingError(
                         f"embedding model {self.name!r} cannot be loaded offline "
@@ -97,6 +98,6 @@ class Embedder:
 
 
 @lru_cache(maxsize=4)
-def get_embedder(name: str) -> Embedder:
-    """The process-wide embedder for ``name`` (loaded lazily, once)."""
-    return Embedder(name)
+def get_embedder(name: str, device: str = "cpu") -> Embedder:
+    """The process-wide embedder for ``name`` on ``device`` (loaded lazily, once)."""
+    return Embedder(name, device)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.llm.base import Meter
+from tools.cluster import ClusterError, cluster_cpus, connect
 from tools.settings import Settings
 
 from .dedup import Deduper
@@ -38,10 +39,6 @@ from .run import Run, make
 
 LANES = 2  # partitions in flight per worker, so a worker never idles at a partition's tail
 PARTS_PER_WORKER = 4  # partitions per worker: late workers and restarts even out
-
-
-class ClusterError(Exception):
-    """The cluster cannot be reached or cannot run the workers; one line."""
 
 
 def partitions(items: Sequence[WorkItem], count: int) -> list[list[WorkItem]]:
@@ -185,56 +182,6 @@ class ClusterInfo:
     names: dict[int, str] = field(default_factory=dict)  # worker index -> node:pid now
 
 
-def connect(address: str | None) -> bool:
-    """Join the Ray cluster at ``address`` (``auto``, ``ray://host:10001``, ``host:6379``), or
-    start a local instance when it is None; True when this process started it."""
-    import ray
-
-    if ray.is_initialized():
-        return False
-    options: dict[str, Any] = {
-        "include_dashboard": False,
-        "log_to_driver": False,  # workers report through their outcomes, not stray prints
-        "logging_level": "ERROR",
-        "runtime_env": {"env_vars": {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}},
-    }
-    if address is None:
-        options["num_cpus"] = os.cpu_count() or 1
-    else:
-        _reachable(address)
-    try:
-        ray.init(address=address, **options)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        where = address or "a local instance"
-        brief = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ClusterError(f"cannot start or join Ray at {where}: {brief}") from None
-    return address is None
-
-
-def _reachable(address: str) -> None:
-    """Fail in seconds on a head that does not answer (Ray itself waits minutes)."""
-    import socket
-
-    if address == "auto":
-        return  # Ray resolves it (RAY_ADDRESS, or this node's cluster) and says when it cannot
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit():
-        raise ClusterError(f"--ray {address!r}: use auto, HOST:PORT or ray://HOST:10001")
-    try:
-        socket.create_connection((host, int(port)), timeout=10).close()
-    except OSError as exc:
-        raise ClusterError(
-            f"cannot start or join Ray at {address}: {exc.strerror or exc} (is `ray start "
-            "--head` running there?)"
-        ) from None
-
-
-def _cpus() -> float:
-    import ray
-
-    return float(ray.cluster_resources().get("CPU", 0.0))  # type: ignore[no-untyped-call]
-
-
 class ClusterRun(Run):
     """A synthesis ``Run`` whose items are made by Ray workers; the driver settles and writes."""
 
@@ -302,7 +249,7 @@ class ClusterRun(Run):
         started_here = connect(self.address)  # in the main thread: Ray sets signal handlers
         actors: list[Any] = []
         try:
-            cpus = _cpus()
+            cpus = cluster_cpus()
             workers = self.workers or max(1, int(cpus // self.worker_cpus))
             if started_here and workers * self.worker_cpus > cpus:
                 raise ClusterError(
@@ -417,4 +364,4 @@ async def _await(ref: Any) -> Any:
     return await ref
 
 
-__all__ = ["ClusterError", "ClusterRun", "SynthesisWorker", "connect", "partitions"]
+__all__ = ["ClusterError", "ClusterRun", "SynthesisWorker", "partitions"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -108,3 +109,36 @@ def test_unreachable_server_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(StoreError) as info:
         Store(Settings()).count()
     assert "is not reachable" in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.slow
+def test_build_on_ray_embeds_in_batches_into_the_server_as_one_process_would(
+    chroma_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """``python -m knowledge build --ray``: a local Ray instance (2 CPUs) embeds batches of 8
+    chunks across three documents; the server holds what the local embedder makes."""
+    import numpy as np
+
+    from knowledge.__main__ import main
+    from tools.embedding import get_embedder
+
+    pytest.importorskip("ray")
+    monkeypatch.setenv("SPINE_CHROMA_URL", chroma_url)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    corpus = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
+    for name in (
+        "lumbar-disc-herniation-root-by-level",
+        "cauda-equina-syndrome-and-red-flags-girft-pathway",
+    ):
+        shutil.copy(corpus / f"{name}.md", docs)
+    args = ["build", str(docs), "--ray", "--ray-batch", "8", "--no-progress", "--json"]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [d["status"] for d in report["documents"]] == ["added", "added"]
+    assert report["chunks_embedded"] == report["chunks_total"] > 8  # more than one batch
+    got = Store(Settings()).chunks.get(include=["embeddings", "documents"])
+    mine = get_embedder(Settings().embedding_model).embed(got["documents"])
+    assert np.allclose(np.asarray(got["embeddings"]), mine, atol=1e-5)
+    assert main(args) == 0  # unchanged documents are not embedded again
+    assert json.loads(capsys.readouterr().out)["chunks_embedded"] == 0
