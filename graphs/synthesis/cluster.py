@@ -39,6 +39,8 @@ from .run import Run, make
 
 LANES = 2  # partitions in flight per worker, so a worker never idles at a partition's tail
 PARTS_PER_WORKER = 4  # partitions per worker: late workers and restarts even out
+RESTART_WAIT_S = 300.0  # a restarting worker has this long to answer again
+DEAD_PINGS = 6  # "dead" this many times in a row, 0.5 s apart: its restarts are spent
 
 
 def partitions(items: Sequence[WorkItem], count: int) -> list[list[WorkItem]]:
@@ -335,18 +337,25 @@ class ClusterRun(Run):
                 await self._after_death(index, actor, lost)
 
     async def _after_death(self, index: int, actor: Any, lost: set[int]) -> None:
-        """Count the death once (both lanes see it) and wait for Ray's restart, or drop the
-        worker when its restarts are spent."""
-        from ray.exceptions import RayActorError
+        """Count the death once (both lanes see it) and wait for Ray's restart; drop the worker
+        when it stays dead (its restarts are spent)."""
+        from ray.exceptions import ActorDiedError, RayActorError
 
-        try:
-            name = await _await(actor.ping.remote())
-        except RayActorError:
-            if index not in lost:
-                lost.add(index)
-                self.info.workers_lost += 1
-                self.info.worker_deaths += 1
-            return
+        deadline = time.monotonic() + RESTART_WAIT_S
+        died = 0
+        while True:
+            try:
+                name = await _await(actor.ping.remote())
+                break
+            except RayActorError as exc:  # unavailable while restarting, or dead
+                died = died + 1 if isinstance(exc, ActorDiedError) else 0
+                if died >= DEAD_PINGS or time.monotonic() > deadline:
+                    if index not in lost:
+                        lost.add(index)
+                        self.info.workers_lost += 1
+                        self.info.worker_deaths += 1
+                    return
+                await asyncio.sleep(0.5)
         if name != self.info.names.get(index):
             self.info.names[index] = name
             self.info.worker_deaths += 1
