@@ -217,3 +217,29 @@ def test_a_killed_driver_leaves_whole_lines_and_resume_finishes_the_plan(
     records, rejected = audit(out, 6)
     ids = {r.id for r in records} | {r.id for r in rejected}
     assert len(ids) == 6 and {r["id"] for r in before} <= ids
+
+
+@pytest.mark.vllm
+def test_ray_workers_reach_a_real_vllm_server_and_review_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each worker's client talks to vLLM's OpenAI-compatible API (SPINE_TEST_VLLM_URL, from
+    scripts/vllm_integration.sh), and its model review is logged in the records' notes."""
+    from graphs.synthesis.records import read_records
+    from tests.graphs.synthesis.test_model_review_vllm import SOURCE, _served
+
+    _served(monkeypatch)
+    source = tmp_path / "root-note.md"
+    source.write_text(SOURCE, encoding="utf-8")
+    out = tmp_path / "v.jsonl"
+    args = ["--sources", str(source), "--tasks", "mcq,open_qa", "--lang", "en,zh"]
+    args += ["--out", str(out), "--ray", "--workers", "2", "--review-rounds", "0", "--quiet"]
+    assert main(args) == 0
+    rows = decided(out)
+    assert len(rows) == len({r["id"] for r in rows}) == 4
+    summary = json.loads((tmp_path / "v.summary.json").read_text())
+    assert summary["ray"]["workers"] == 2 and summary["llm_calls"] >= 4
+    model = os.environ.get("SPINE_TEST_VLLM_MODEL", "smollm2")
+    assert all(r.provenance.model == model for r in read_records(out))
+    notes = [n for r in rows for n in r.get("notes") or r.get("revision", {}).get("notes", [])]
+    assert any(n.get("model_review") for n in notes), "no worker ran the model review"
