@@ -40,87 +40,51 @@ from typing import Any
 TASKS = ["mcq", "open_qa", "report"]
 
 
-async def harness(url: str, concurrency: int, waves: int, latency: float) -> dict[str, Any]:
+async def harness(
+    url: str, concurrency: int, waves: int, latency: float, workers: int = 0
+) -> dict[str, Any]:
+    """The plan of ``concurrency * waves`` items through one process, or (``workers`` > 0)
+    through that many Ray workers sharing the ``concurrency`` (Ray already local)."""
     from agents.llm import chat_model
+    from graphs.synthesis.cluster import ClusterRun
     from graphs.synthesis.run import Run
     from graphs.synthesis.sources import load_sources
     from knowledge.documents import BUNDLED_CORPUS
     from tools.settings import Settings
 
+    each = max(1, concurrency // workers) if workers else concurrency
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            home=Path(tmp), llm_base_url=url, llm_model="loopback", llm_concurrency=concurrency
+            home=Path(tmp), llm_base_url=url, llm_model="loopback", llm_concurrency=each
         )
         sources = load_sources([BUNDLED_CORPUS]).sources
         items = _items(sources, concurrency * waves)
         model = chat_model("llm", settings)
-        run = Run(
-            model,
-            settings,
-            Path(tmp) / "out.jsonl",
-            limit=None,
-            concurrency=concurrency,
-            rounds=1,
-            seed=0,
-            progress=False,
-        )
+        common: dict[str, Any] = {"limit": None, "concurrency": each, "rounds": 1, "seed": 0}
+        out, quiet = Path(tmp) / "out.jsonl", {"progress": False}
+        if workers:
+            cpus = 1.0 if workers <= (os.cpu_count() or 1) else 0.5
+            run: Run = ClusterRun(
+                model,
+                settings,
+                out,
+                address=None,
+                workers=workers,
+                worker_cpus=cpus,
+                retries=0,
+                model_review=False,
+                **common,
+                **quiet,
+            )
+        else:
+            run = Run(model, settings, out, **common, **quiet)
         cpu = time.process_time()
         summary = await run.run(items)
         cpu = time.process_time() - cpu
         await model.aclose()
     calls = summary["llm_calls"]
-    achieved = calls / summary["seconds"]
-    ideal = concurrency / latency
-    return {
-        "items": len(items),
-        "calls": calls,
-        "achieved": achieved,
-        "ideal": ideal,
-        "ratio": achieved / ideal,
-        "cpu_ms_per_call": cpu / calls * 1000,
-        "items_per_min": len(items) / summary["seconds"] * 60,
-        "records_per_min": summary["records_per_min"],
-    }
-
-
-async def ray_harness(
-    url: str, concurrency: int, workers: int, waves: int, latency: float
-) -> dict[str, Any]:
-    """The harness plan through ``ClusterRun`` (Ray already initialised, local)."""
-    from agents.llm import chat_model
-    from graphs.synthesis.cluster import ClusterRun
-    from graphs.synthesis.sources import load_sources
-    from knowledge.documents import BUNDLED_CORPUS
-    from tools.settings import Settings
-
-    per_worker = max(1, concurrency // workers)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            home=Path(tmp), llm_base_url=url, llm_model="loopback", llm_concurrency=per_worker
-        )
-        sources = load_sources([BUNDLED_CORPUS]).sources
-        items = _items(sources, concurrency * waves)
-        model = chat_model("llm", settings)
-        run = ClusterRun(
-            model,
-            settings,
-            Path(tmp) / "out.jsonl",
-            address=None,
-            workers=workers,
-            worker_cpus=1.0 if workers <= (os.cpu_count() or 1) else 0.5,
-            retries=0,
-            model_review=False,
-            limit=None,
-            concurrency=per_worker,
-            rounds=1,
-            seed=0,
-            progress=False,
-        )
-        cpu = time.process_time()
-        summary = await run.run(items)
-        cpu = time.process_time() - cpu
-    calls = summary["llm_calls"]
-    seconds = summary["seconds"] - summary["ray"]["start_s"]  # the workers' start is not a call
+    ray = summary.get("ray") or {"start_s": 0.0, "worker_cpu_s": 0.0}
+    seconds = summary["seconds"] - ray["start_s"]  # the workers' start is not a call
     achieved = calls / seconds
     ideal = concurrency / latency
     return {
@@ -129,9 +93,11 @@ async def ray_harness(
         "achieved": achieved,
         "ideal": ideal,
         "ratio": achieved / ideal,
-        "cpu_ms_per_call": (cpu + summary["ray"]["worker_cpu_s"]) / calls * 1000,
+        "cpu_ms_per_call": (cpu + ray["worker_cpu_s"]) / calls * 1000,
         "driver_ms_per_call": cpu / calls * 1000,
-        "start_s": summary["ray"]["start_s"],
+        "start_s": ray["start_s"],
+        "items_per_min": len(items) / seconds * 60,
+        "records_per_min": summary["records_per_min"],
     }
 
 
@@ -235,7 +201,7 @@ def _ray_rows(url: str, args: argparse.Namespace, single: dict[int, dict[str, An
     try:
         for level, alone in single.items():
             for workers in (int(x) for x in args.ray_workers.split(",")):
-                row = asyncio.run(ray_harness(url, level, workers, args.waves, args.latency))
+                row = asyncio.run(harness(url, level, args.waves, args.latency, workers))
                 best = max(best, 1000 / row["cpu_ms_per_call"])
                 print(
                     f"ray {workers} worker(s) x {max(1, level // workers):>3} = {level:>4} in "

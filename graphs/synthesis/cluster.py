@@ -208,21 +208,12 @@ class ClusterRun(Run):
         return text + (f", restarts {self.info.worker_deaths}" if self.info.worker_deaths else "")
 
     async def run(self, items: Sequence[WorkItem]) -> dict[str, Any]:
-        from tqdm import tqdm
-
         started = time.perf_counter()
         out = self.output
         todo: list[WorkItem] = []
         async with out.open():
             todo = [item for item in items if item.id not in out.done]
-            target = len(todo) if out.limit is None else max(0, out.limit - out.accepted_total)
-            self._bar = tqdm(
-                total=target,
-                desc="synthesis (ray)",
-                unit="record" if out.limit is not None else "item",
-                disable=not self.progress,
-                dynamic_ncols=True,
-            )
+            self.start_bar(len(todo), "synthesis (ray)")
             try:
                 if todo and not out.full:
                     await self._on_cluster(todo)

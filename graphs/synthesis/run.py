@@ -112,6 +112,19 @@ class Run:
             f"rejected {sum(self.stats.rejected.values())}"
         )
 
+    def start_bar(self, todo: int, desc: str) -> None:
+        """The progress bar: over the items to make, or the records still wanted (--limit)."""
+        from tqdm import tqdm
+
+        out = self.output
+        self._bar = tqdm(
+            total=todo if out.limit is None else max(0, out.limit - out.accepted_total),
+            desc=desc,
+            unit="record" if out.limit is not None else "item",
+            disable=not self.progress,
+            dynamic_ncols=True,
+        )
+
     def _room(self) -> int:
         out = self.output
         if out.limit is None:
@@ -120,8 +133,6 @@ class Run:
 
     async def run(self, items: Sequence[WorkItem]) -> dict[str, Any]:
         """Make records for ``items`` (those not done yet) and return the summary."""
-        from tqdm import tqdm
-
         started = time.perf_counter()
         running: set[asyncio.Task[None]] = set()
         failure: BaseException | None = None
@@ -129,14 +140,7 @@ class Run:
         out = self.output
         async with out.open():
             todo = [item for item in items if item.id not in out.done]
-            target = len(todo) if out.limit is None else max(0, out.limit - out.accepted_total)
-            self._bar = tqdm(
-                total=target,
-                desc="synthesis",
-                unit="record" if out.limit is not None else "item",
-                disable=not self.progress,
-                dynamic_ncols=True,
-            )
+            self.start_bar(len(todo), "synthesis")
             queue = iter(todo)
             exhausted = False
             try:
