@@ -1,5 +1,5 @@
 """Joining a Ray cluster, or starting a local Ray instance: the one way this project scales out
-(synthesis workers, ``knowledge build --ray``). Ray is imported only here and only when called.
+(synthesis workers, ``knowledge build --ray``), used by both. Ray is imported only when called.
 """
 
 from __future__ import annotations

@@ -201,14 +201,14 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         )
     model = chat_model("llm", settings)
     config = model.config
-    if config.embedded:
-        default = settings.embedded_instances or 2
-    else:
+    if not config.embedded:
         default = config.concurrency * len(config.base_urls)
+    elif args.ray is not None:  # a worker's embedded instances: one per CPU it reserves
+        default = settings.embedded_instances or max(1, int(args.worker_cpus))
+    else:
+        default = settings.embedded_instances or 2
     rounds = settings.review_max_rounds if args.review_rounds is None else args.review_rounds
     reviewer = None if args.no_model_review else review_model(settings)
-    if config.embedded and args.ray is not None:
-        default = settings.embedded_instances or max(1, int(args.worker_cpus))
     common: dict[str, Any] = {
         "limit": args.limit,
         "concurrency": args.concurrency or default,

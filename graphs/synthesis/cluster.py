@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -220,19 +220,11 @@ class ClusterRun(Run):
             finally:
                 self._bar.close()
         summary = self.summary(time.perf_counter() - started, len(items), len(todo))
-        info = self.info
-        summary["ray"] = {
-            "address": info.address,
-            "workers": info.workers,
-            "worker_cpus": info.worker_cpus,
-            "concurrency_per_worker": info.concurrency_per_worker,
-            "partitions": info.partitions,
-            "start_s": round(info.start_s, 2),
-            "worker_deaths": info.worker_deaths,
-            "workers_lost": info.workers_lost,
-            "resubmitted_items": info.resubmitted_items,
-            "worker_cpu_s": round(info.worker_cpu_s, 2),
-        }
+        ray = asdict(self.info)
+        del ray["names"]  # pids of the moment: not a result
+        for key in ("start_s", "worker_cpu_s"):
+            ray[key] = round(ray[key], 2)
+        summary["ray"] = ray
         return summary
 
     async def _on_cluster(self, todo: list[WorkItem]) -> None:
