@@ -226,26 +226,43 @@ _ORD = (
 _DET = r"(?:the|my|his|her|their|your|its)"
 _REG = r"(cervical|thoracic|dorsal|lumbar|sacral)"
 _CNN = r"(\d{1,2}(?!\d)|十[一二]?|[一二三四五六七八九])"
+# what follows a number that is a measure, a count or a time, not a level
+_UNIT = (
+    r"(?:mm|cm|mg|ml|kg|years?|yrs?|months?|weeks?|days?|hours?|times|points?|degrees?|"
+    r"/10|out of)\b"
+)
 
-_FORMS: tuple[tuple[str, str], ...] = (
+# The written forms, in three families that each start with one kind of character, so that the
+# scan tests a position once per family rather than once per form. Within a family the first form
+# that matches at a position wins.
+_LATIN: tuple[tuple[str, str], ...] = (
+    # a span to the sacrum named as a bone: "L4 to the sacrum", "L5-sacrum", "L4至骶骨"
+    (
+        "sacrum",
+        rf"([CTLS])\s?{_N}(?:{_SEP}([CTLS])?\s?{_N})?(?:\s+(?:(?:down|all\s+the\s+way)\s+)?"
+        rf"(?:to|through|thru|into|until)\s+(?:the\s+)?|\s?[-~至到]\s?)(?:sacrum|骶骨|骶椎(?!\s?\d))",
+    ),
     # C3-4 to C6-7, L2-3 through L4-5
     (
         "segspan",
-        rf"{_B}([CTLS])\s?{_N}{_SEP}([CTLS])?{_N}(?:\s+(?:to|through|thru|until)\s+|\s?[至到~]\s?)"
+        rf"([CTLS])\s?{_N}{_SEP}([CTLS])?{_N}(?:\s+(?:to|through|thru|until)\s+|\s?[至到~]\s?)"
         rf"([CTLS])?\s?{_N}{_SEP}([CTLS])?{_N}",
     ),
     # L4-5, L4/L5, L3-S1, L 4-5, C5-7; L2 to L4 (second letter required with words)
-    ("pair", rf"{_B}([CTLS])\s?{_N}{_SEP}([CTLS])?\s?{_N}(?![A-Za-z0-9])"),
+    ("pair", rf"([CTLS])\s?{_N}{_SEP}([CTLS])?\s?{_N}(?![A-Za-z0-9])"),
     (
         "pairto",
-        rf"{_B}([CTLS]){_N}(?:\s+(?:(?:down|up)\s+)?(?:to|through|thru|until)\s+|\s?[至到]\s?)([CTLS]){_N}"
+        rf"([CTLS]){_N}(?:\s+(?:(?:down|up)\s+)?(?:to|through|thru|until)\s+|\s?[至到]\s?)([CTLS]){_N}"
         r"(?![A-Za-z0-9])",
     ),
     # L5S1, T12L1 (no separator: both letters)
-    ("glued", rf"{_B}([CTLS]){_N}([CTLS]){_N}(?![A-Za-z0-9])"),
+    ("glued", rf"([CTLS]){_N}([CTLS]){_N}(?![A-Za-z0-9])"),
     # listhesis of L4 on L5
-    ("on", rf"{_B}([CTLS]){_N}\s+on\s+([CTLS]){_N}(?![A-Za-z0-9])"),
-    ("single", rf"{_B}([CTLS]){_N}(?![A-Za-z0-9])"),
+    ("on", rf"([CTLS]){_N}\s+on\s+([CTLS]){_N}(?![A-Za-z0-9])"),
+    ("single", rf"([CTLS]){_N}(?![A-Za-z0-9])"),
+)
+_CHINESE: tuple[tuple[str, str], ...] = (
+    ("cnsacrum", rf"([颈胸腰])椎?\s?{_CNN}\s?(?:[-~至到])\s?(?:骶骨|骶椎(?!\s?\d))"),
     # 颈3/4至颈6/7, 腰2/3-4/5
     (
         "cnspan",
@@ -262,31 +279,53 @@ _FORMS: tuple[tuple[str, str], ...] = (
     ("cnord", rf"第\s?{_CNN}(?:\s?[、,和及-]\s?第?{_CNN})?\s?([颈胸腰骶])椎(间)?"),
     # 胸椎第8节, 腰椎第4个椎体: the region first, then the ordinal
     ("cnordafter", rf"([颈胸腰骶])椎\s?第\s?{_CNN}\s?(?:节|块|个|椎)"),
+    (
+        "named",
+        r"腰骶(?:交界|关节|结合|移行|段|椎间)|胸腰(?:段|交界|结合|移行)|颈胸(?:段|交界|结合|移行)"
+        r"|寰枢|寰椎|枢椎|齿状突|齿突",
+    ),
+)
+_WORDS: tuple[tuple[str, str], ...] = (
+    # between C4 and C5 (the segment; a span when they are further apart)
+    (
+        "betweenlevels",
+        rf"between\s+(?:the\s+)?([CTLS])\s?{_N}\s+(?:and|&)\s+(?:the\s+)?([CTLS])\s?{_N}"
+        r"(?![A-Za-z0-9])",
+    ),
+    # a region word and numbers: "cervical 6-7 disc", "lumbar 5-sacral 1", "lumbar 3 to 5"
+    (
+        "regionpair",
+        rf"{_REG}\s+(?:(?:spine|level|levels|segment|disc)\s+)?(\d{{1,2}})(?:\s?[-/]\s?|"
+        rf"\s+(?:to|through|thru)\s+)(?:{_REG}\s+)?(\d{{1,2}})(?![\d.%])(?!\s*{_UNIT})",
+    ),
     # between the fourth and fifth lumbar vertebrae; between the fifth lumbar and first sacral
     (
         "between",
-        rf"{_W}between\s+(?:{_DET}\s+)?{_ORD}\s+(?:{_REG}\s+)?(?:vertebra[el]?\s+)?and\s+(?:{_DET}\s+)?"
+        rf"between\s+(?:{_DET}\s+)?{_ORD}\s+(?:{_REG}\s+)?(?:vertebra[el]?\s+)?and\s+(?:{_DET}\s+)?"
         rf"{_ORD}\s+{_REG}",
     ),
     # the fourth (and fifth) lumbar vertebra(e) / nerve root
     (
         "ordinal",
-        rf"{_W}{_ORD}\s+(?:and\s+(?:the\s+)?{_ORD}\s+)?{_REG}\s+"
+        rf"{_ORD}\s+(?:and\s+(?:the\s+)?{_ORD}\s+)?{_REG}\s+"
         rf"(?=vertebra|body|bodies|level|nerve|root|segment|spinous|pedicle|lamina)",
     ),
     (
         "named",
-        rf"{_W}lumbo-?sacral\s+(?:junction|joint|level|disc|segment)"
-        rf"|{_W}thoraco-?lumbar\s+(?:junction|level|segment)"
-        rf"|{_W}cervico-?thoracic\s+(?:junction|level|segment)"
-        rf"|{_W}atlanto-?axial|{_W}atlas(?![A-Za-z])"
-        rf"|{_W}jefferson(?:'s)?(?:[-\s]type)?\s*(?:burst\s+)?(?:fracture|骨折)"
-        rf"|{_W}hangman(?:'s)?(?:[-\s]type)?\s*(?:fracture|骨折)|{_W}odontoid"
-        rf"|{_W}dens(?![A-Za-z])"
-        rf"|{_W}(?:last|lowest|bottom)\s+lumbar\s+(?:disc|vertebra|bone|level|segment|joint)"
-        r"|腰骶(?:交界|关节|结合|移行|段|椎间)|胸腰(?:段|交界|结合|移行)|颈胸(?:段|交界|结合|移行)"
-        r"|寰枢|寰椎|枢椎|齿状突|齿突",
+        r"lumbo-?sacral\s+(?:junction|joint|level|disc|segment)"
+        r"|thoraco-?lumbar\s+(?:junction|level|segment)"
+        r"|cervico-?thoracic\s+(?:junction|level|segment)"
+        r"|atlanto-?axial|atlas(?![A-Za-z])"
+        r"|jefferson(?:'s)?(?:[-\s]type)?\s*(?:burst\s+)?(?:fracture|骨折)"
+        r"|hangman(?:'s)?(?:[-\s]type)?\s*(?:fracture|骨折)|odontoid"
+        r"|dens(?![A-Za-z])"
+        r"|(?:last|lowest|bottom)\s+lumbar\s+(?:disc|vertebra|bone|level|segment|joint)",
     ),
+)
+_FAMILIES = (
+    (rf"{_B}(?=[CTLS])", _LATIN),  # a level letter starts a word ("3L4" is not a level)
+    (r"(?=[颈胸腰骶第寰枢齿])", _CHINESE),
+    (rf"{_W}(?=[a-z0-9])", _WORDS),  # an English word starts (\b fails next to CJK)
 )
 _NAMED = {
     "last lumbar vertebra": ("L5",),
@@ -319,13 +358,17 @@ _NAMED = {
 
 
 def _compile() -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
-    parts, groups, offset = [], {}, 1
-    for name, body in _FORMS:
-        inner = re.compile(body).groups
-        parts.append(f"({body})")
-        groups[offset] = (name, inner)
-        offset += inner + 1
-    return re.compile("|".join(parts), re.IGNORECASE), groups
+    """One pattern for every form; each form's outer group number maps to (form, its groups)."""
+    families, groups, offset = [], {}, 1
+    for lead, forms in _FAMILIES:
+        parts = []
+        for name, body in forms:
+            inner = re.compile(body).groups
+            parts.append(f"({body})")
+            groups[offset] = (name, inner)
+            offset += inner + 1
+        families.append(f"{lead}(?:{'|'.join(parts)})")
+    return re.compile("|".join(families), re.IGNORECASE), groups
 
 
 _MASTER, _GROUPS = _compile()
@@ -334,8 +377,12 @@ _MASTER, _GROUPS = _compile()
 _CONT = re.compile(
     r"\s*(?:,|;|、|和|及|与|以及|&|\band\b|\bor\b)\s*(?:and\s+)?(\d{1,2})(?!\d)"
     r"(?:\s{0,2}[-/]\s{0,2}([CTLS])?(\d{1,2})(?!\d))?"
-    r"(?![A-Za-z0-9%°]|\.\d|\s*(?:mm|cm|mg|ml|kg|years?|yrs?|months?|weeks?|days?|hours?|"
-    r"times|points?|degrees?|/10|out of)\b|\s*[分天周月年岁次个])",
+    rf"(?![A-Za-z0-9%°]|\.\d|\s*{_UNIT}|\s*[分天周月年岁次个])",
+    re.IGNORECASE,
+)
+# the next link of a chain of segments written as one: "-S1" in "L4-L5-S1", "-7" in "C5-6-7"
+_CHAIN = re.compile(
+    rf"\s{{0,2}}[-/]\s{{0,2}}(?:([CTLS])|([颈胸腰骶])椎?)?\s?(\d{{1,2}})(?![A-Za-z0-9%°]|\.\d|\s*{_UNIT})",
     re.IGNORECASE,
 )
 # T1/T2 as MRI weightings, not vertebrae
@@ -378,6 +425,13 @@ _ROOT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ROOT_BEFORE = re.compile(r"(?:saddle|perineal|perianal|鞍区|会阴)[^.;。]{0,30}$", re.IGNORECASE)
+# a range of vertebral bodies, not of segments: "T6-T8 vertebral bodies", "腰2至腰4椎体"
+_BODIES_AFTER = re.compile(
+    r"\s{0,2}(?:vertebral\s+bod(?:y|ies)|vertebrae|bodies|椎体(?!之?间)|椎骨)", re.IGNORECASE
+)
+_BODIES_BEFORE = re.compile(
+    r"(?:vertebral\s+bodies|vertebrae)\s+(?:of\s+|from\s+|at\s+)?(?:the\s+)?$", re.IGNORECASE
+)
 
 
 def _number(token: str) -> int:
@@ -392,13 +446,14 @@ def _ordinal(token: str) -> int:
 class _Scan:
     """State of one scan: the folded text, the original text, and what was found."""
 
-    __slots__ = ("text", "orig", "mentions", "warnings")
+    __slots__ = ("text", "orig", "mentions", "warnings", "tail")
 
     def __init__(self, orig: str) -> None:
         self.orig = orig
         self.text = _fold(orig)
         self.mentions: list[LevelMention] = []
         self.warnings: list[LevelWarning] = []
+        self.tail: str | None = None  # lower vertebra of the range just recorded (for chains)
 
     def vertebra(self, region: str, n: int, start: int, end: int) -> str | None:
         """The canonical vertebra, or None after recording a warning (or silence for roots)."""
@@ -444,11 +499,85 @@ class _Scan:
             return
         for seg in segments_between(a, b):
             self.add(seg, start, end)
+        self.tail = b
 
-    def pair(self, r1: str, n1: int, r2: str, n2: int, start: int, end: int) -> None:
+    def add_vertebrae(self, a: str | None, b: str | None, start: int, end: int) -> None:
+        """Every vertebra from ``a`` to ``b``: a span written over vertebral bodies."""
+        if a is None or b is None:
+            return
+        i, j = sorted((_INDEX[a], _INDEX[b]))
+        for k in range(i, j + 1):
+            self.add(VERTEBRAE[k], start, end)
+
+    def pair(
+        self, r1: str, n1: int, r2: str, n2: int, start: int, end: int, bodies: bool = False
+    ) -> None:
+        """A range between two written vertebrae; with ``bodies``, each vertebra when the words
+        beside it say the range is one of vertebral bodies ("T6 through T8 vertebral bodies")."""
         a = self.vertebra(r1, n1, start, end)
         b = self.vertebra(r2, n2, start, end)
-        self.add_range(a, b, start, end)
+        if bodies and a != b and self._of_bodies(start, end):
+            self.add_vertebrae(a, b, start, end)
+        else:
+            self.add_range(a, b, start, end)
+
+    def _of_bodies(self, start: int, end: int) -> bool:
+        return bool(
+            _BODIES_AFTER.match(self.text, end)
+            or _BODIES_BEFORE.search(self.text, max(0, start - 30), start)
+        )
+
+
+# Names of other fields spelled like a level, each with the words of its field: thyroid hormones
+# (free T4, T3), complement (C3, C4), heart sounds (S1, S2); told apart by those words in the
+# same clause, unless a spinal word follows the token ("T4 vertebral body", "S1 nerve root").
+_FIELD_WORDS = {
+    "T": re.compile(
+        r"\bTSH|\bFT[34]|thyro|甲状腺|甲功|促甲|游离|levothyrox|优甲乐|graves|hashimoto|桥本",
+        re.IGNORECASE,
+    ),
+    "C": re.compile(
+        r"complement|补体|lupus|\bSLE\b|狼疮|dsDNA|\bANA\b|cryoglobulin|冷球蛋白", re.IGNORECASE
+    ),
+    "S": re.compile(
+        r"heart|心音|murmur|杂音|auscultat|听诊|cardiac|心脏|心律|心率|gallop|奔马律|\bRRR\b|"
+        r"regular rate|\bsplit",
+        re.IGNORECASE,
+    ),
+}
+_FIELD_NUMBERS = {"T": (3, 4), "C": (3, 4), "S": (1, 2)}
+_FIELD_BEFORE = re.compile(r"(?:\bfree|\btotal|\breverse|游离|血清|反)[\s-]*$", re.IGNORECASE)
+# a lab value with its unit, "T4 1.2 ng/dL", "C3 0.6 g/L"; diabetes types; C1 esterase inhibitor;
+# a tumour stage in Chinese ("T3期")
+_FIELD_AFTER = re.compile(
+    r"\s*(?:[:：=]\s*)?\d+(?:\.\d+)?\s*(?:pmol|nmol|ng|pg|µg|μg|ug|mcg|mmol|m?iu|g/l|mg/)"
+    r"|\s?(?:DM\b|diabet|糖尿病|期(?!间))|\s*(?:esterase|-?INH\b)",
+    re.IGNORECASE,
+)
+_SPINAL_AFTER = re.compile(
+    r"[\s,)-]*(?:(?:and|or|&|/|-|、)\s*[CTLS]?\d{1,2}\s*)?(?:vertebra|body|bodies|level|segment|"
+    r"fracture|lesion|pedicle|lamina|spinous|transverse|disc|nerve|root|radicul|dermatom|myotom|"
+    r"cord|foramen|facet|椎|水平|节段|骨折|神经|平面|根)",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[;；。\n]|\.\s")
+
+
+def _other_field(text: str, start: int, end: int, region: str, n: int) -> bool:
+    """A token spelled like a level that names something else: free T4, T2DM, complement C3,
+    heart sound S2, C1 esterase inhibitor."""
+    if _FIELD_AFTER.match(text, end) or (
+        region == "T" and _FIELD_BEFORE.search(text, max(0, start - 12), start)
+    ):
+        return not _SPINAL_AFTER.match(text, end)
+    if n not in _FIELD_NUMBERS.get(region, ()):
+        return False
+    if _SPINAL_AFTER.match(text, end):
+        return False
+    # the words of the same clause, up to 40 characters either side
+    left = _CLAUSE_END.split(text[max(0, start - 40) : start])[-1]
+    right = _CLAUSE_END.split(text[end : end + 40], 1)[0]
+    return bool(_FIELD_WORDS[region].search(f"{left} {right}"))
 
 
 def _t_sequence(text: str, start: int, end: int, region: str, n: int) -> bool:
@@ -512,7 +641,39 @@ def _pair(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
     # "T1/2 hyperintense", "T1/T2 images": weightings, not the T1-T2 segment
     if region_a == region_b == "T" and b <= 2 and _t_sequence(scan.text, start, end, "T", b):
         return None
-    scan.pair(region_a, a, region_b, b, start, end)
+    # "C3/C4 low" (complement), "S1/S2 normal" (heart sounds), "T3/T4" (thyroid)
+    if region_a == region_b and _other_field(scan.text, start, end, region_a, a):
+        return None
+    scan.pair(region_a, a, region_b, b, start, end, bodies=True)
+    return region_a, a
+
+
+def _sacrum(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    r1, n1 = g[0], g[1]
+    scan.add_range(scan.vertebra(r1.upper(), int(n1), start, end), "S1", start, end)
+    return None
+
+
+def _cnsacrum(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c, t = g
+    scan.add_range(scan.vertebra(_CN_REGION[c], _number(t), start, end), "S1", start, end)
+    return None
+
+
+def _betweenlevels(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    r1, n1, r2, n2 = g
+    scan.pair(r1.upper(), int(n1), r2.upper(), int(n2), start, end)
+    return None
+
+
+def _regionpair(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    reg1, n1, reg2, n2 = g
+    region_a = _EN_REGION[reg1.lower()]
+    region_b = _EN_REGION[reg2.lower()] if reg2 else region_a
+    a, b = int(n1), int(n2)
+    if region_a == region_b and b < a:
+        a, b = b, a
+    scan.pair(region_a, a, region_b, b, start, end, bodies=True)
     return region_a, a
 
 
@@ -529,7 +690,9 @@ def _on(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 def _single(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
     region, n = g[0].upper(), int(g[1])
-    if _t_sequence(scan.text, start, end, region, n):
+    if _t_sequence(scan.text, start, end, region, n) or _other_field(
+        scan.text, start, end, region, n
+    ):
         return None
     scan.add_each((scan.vertebra(region, n, start, end),), start, end)
     return region, n
@@ -542,9 +705,9 @@ def _cn(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
         n2 = _number(t2)
         if not c2 and n2 < n:
             n, n2 = n2, n
-        scan.pair(region, n, _CN_REGION[c2] if c2 else region, n2, start, end)
+        scan.pair(region, n, _CN_REGION[c2] if c2 else region, n2, start, end, bodies=True)
     elif t3 is not None:
-        scan.pair(region, n, _CN_REGION[c3], _number(t3), start, end)
+        scan.pair(region, n, _CN_REGION[c3], _number(t3), start, end, bodies=True)
     else:
         scan.add_each((scan.vertebra(region, n, start, end),), start, end)
     return region, n
@@ -602,6 +765,10 @@ def _named(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 
 _HANDLERS: dict[str, Callable[[_Scan, _Groups, int, int], _Cont]] = {
+    "sacrum": _sacrum,
+    "cnsacrum": _cnsacrum,
+    "betweenlevels": _betweenlevels,
+    "regionpair": _regionpair,
     "segspan": _segspan,
     "pair": _pair,
     "pairto": _pair,
@@ -625,8 +792,28 @@ def _handle(scan: _Scan, m: re.Match[str]) -> int:
         index -= 1
     name, count = _GROUPS[index]
     start, end = m.span()
+    scan.tail = None
     cont = _HANDLERS[name](scan, m.groups()[index : index + count], start, end)
+    if scan.tail is not None:
+        end = _chain(scan, end)
     return end if cont is None else _continue(scan, end, *cont)
+
+
+def _chain(scan: _Scan, pos: int) -> int:
+    """Consume the rest of a chain written as one ("L4-L5-S1", "C5-6-7", "腰4-5-骶1"): each link
+    is the segment from the vertebra before it; return the new position."""
+    while scan.tail is not None:
+        c = _CHAIN.match(scan.text, pos)
+        if c is None:
+            return pos
+        letter, word, number = c.groups()
+        region = letter.upper() if letter else _CN_REGION[word] if word else scan.tail[0]
+        after = f"{region}{number}"
+        if after not in _INDEX or not 0 < _INDEX[after] - _INDEX[scan.tail] <= 2:
+            return pos
+        scan.add_range(scan.tail, after, c.start(), c.end())
+        pos = c.end()
+    return pos
 
 
 def _continue(scan: _Scan, pos: int, region: str, last: int) -> int:
