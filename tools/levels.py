@@ -5,11 +5,14 @@ a motion segment between adjacent vertebrae ``C5-C6``, ``C7-T1``, ``T12-L1``, ``
 Every agent, record and metric uses these strings, and this module is the only place that turns
 prose into them.
 
-The parser is a single left-to-right scan with one compiled pattern per written form (segment
-spans, pairs, ``X on Y``, Chinese forms, ordinals, named places) plus bare-number continuations
-(``C5, 6 and 7``; ``L3-4 and 4-5``; ``颈4/5、5/6``). Spans between non-adjacent vertebrae expand
-to every segment they cover. Transitional or impossible vertebrae (``L6``, ``T13``, ``C0``) give
-warnings, never levels; MRI weightings, tumour stages and the like are not levels at all.
+The parser is a single left-to-right scan of one compiled pattern: the written forms (segment
+spans, pairs, ``X on Y``, spans to the sacrum, Chinese forms, ordinals, region words with numbers,
+named places) in three families by their first character, plus bare-number continuations
+(``C5, 6 and 7``; ``L3-4 and 4-5``; ``颈4/5、5/6``) and chains written as one (``L4-L5-S1``).
+Spans between non-adjacent vertebrae expand to every segment they cover, unless the words beside
+them say they are vertebral bodies (``T6 through T8 vertebral bodies``: each vertebra).
+Transitional or impossible vertebrae (``L6``, ``T13``, ``C0``) give warnings, never levels; MRI
+weightings, tumour stages, thyroid hormones, complement, heart sounds and the like are not levels.
 
 CLI contract (other tools depend on it): ``python -m tools.levels`` reads UTF-8 lines on stdin and
 writes one JSON object per input line; ``python -m tools.levels "text"`` does the same for one
@@ -235,7 +238,19 @@ _UNIT = (
 # The written forms, in three families that each start with one kind of character, so that the
 # scan tests a position once per family rather than once per form. Within a family the first form
 # that matches at a position wins.
+# one vertebra as Chinese text writes it: 第5腰椎, 腰5 (腰椎5), L5
+_CNV = rf"(?:第\s?{_CNN}\s?([颈胸腰骶])椎|([颈胸腰骶])椎?\s?{_CNN}|([CTLS])\s?{_N})"
+# the space between two vertebrae: 第5腰椎与第1骶椎之间, 颈4与颈5之间, L4、L5椎体间隙
+_CNBETWEEN = rf"{_CNV}\s?(?:椎体)?\s?(?:与|和|及|、)\s?{_CNV}\s?(?:椎体)?\s?(?:之间|间隙)"
+
 _LATIN: tuple[tuple[str, str], ...] = (
+    ("cnbetween", _CNBETWEEN),
+    # a span from one vertebral body to another: "T7 vertebral body to T9", "T7椎体至T9椎体"
+    (
+        "bodyspan",
+        rf"([CTLS])\s?{_N}\s?(?:vertebral\s+body|vertebra|椎体)\s*(?:to|through|thru|[-至到~])\s*"
+        rf"([CTLS])\s?{_N}",
+    ),
     # a span to the sacrum named as a bone: "L4 to the sacrum", "L5-sacrum", "L4至骶骨"
     (
         "sacrum",
@@ -258,10 +273,25 @@ _LATIN: tuple[tuple[str, str], ...] = (
     # L5S1, T12L1 (no separator: both letters)
     ("glued", rf"([CTLS]){_N}([CTLS]){_N}(?![A-Za-z0-9])"),
     # listhesis of L4 on L5
-    ("on", rf"([CTLS]){_N}\s+on\s+([CTLS]){_N}(?![A-Za-z0-9])"),
-    ("single", rf"([CTLS]){_N}(?![A-Za-z0-9])"),
+    # listhesis of L4 on L5; L4相对L5向前滑脱
+    ("on", rf"([CTLS]){_N}(?:\s+on\s+|\s?相对于?\s?)([CTLS]){_N}(?![A-Za-z0-9])"),
+    # L5; "C 6" with a space only before a spinal word ("C 6神经根")
+    ("single", rf"([CTLS])(\s?){_N}(?![A-Za-z0-9])"),
 )
 _CHINESE: tuple[tuple[str, str], ...] = (
+    ("cnbetween", _CNBETWEEN),
+    # 腰4相对腰5滑脱
+    ("cnon", rf"([颈胸腰骶])椎?\s?{_CNN}\s?相对于?\s?([颈胸腰骶])椎?\s?{_CNN}"),
+    # 腰四五 (spoken: the L4-L5 disc), 颈五六
+    (
+        "cnspoken",
+        r"([颈胸腰骶])椎?([一二三四五六七八九])([二三四五六七八九])(?![十一二三四五六七八九])",
+    ),
+    # 胸7椎体至胸9椎体: a span from one vertebral body to another
+    (
+        "cnbodyspan",
+        rf"([颈胸腰骶])椎?\s?{_CNN}\s?椎体\s?[-~至到]\s?(?:([颈胸腰骶])椎?)?\s?{_CNN}",
+    ),
     ("cnsacrum", rf"([颈胸腰])椎?\s?{_CNN}\s?(?:[-~至到])\s?(?:骶骨|骶椎(?!\s?\d))"),
     # 颈3/4至颈6/7, 腰2/3-4/5
     (
@@ -276,7 +306,8 @@ _CHINESE: tuple[tuple[str, str], ...] = (
         rf"|([颈胸腰骶]){_CNN})?",
     ),
     # 第4腰椎, 第四腰椎, 第4、5腰椎(间隙)
-    ("cnord", rf"第\s?{_CNN}(?:\s?[、,和及-]\s?第?{_CNN})?\s?([颈胸腰骶])椎(间)?"),
+    # 第4、5腰椎 (two), 第7至第9胸椎 (each from the 7th to the 9th)
+    ("cnord", rf"第\s?{_CNN}(?:\s?(?:[、,和及]|([-至到~]))\s?第?{_CNN})?\s?([颈胸腰骶])椎(间)?"),
     # 胸椎第8节, 腰椎第4个椎体: the region first, then the ordinal
     ("cnordafter", rf"([颈胸腰骶])椎\s?第\s?{_CNN}\s?(?:节|块|个|椎)"),
     (
@@ -307,7 +338,7 @@ _WORDS: tuple[tuple[str, str], ...] = (
     # the fourth (and fifth) lumbar vertebra(e) / nerve root
     (
         "ordinal",
-        rf"{_ORD}\s+(?:and\s+(?:the\s+)?{_ORD}\s+)?{_REG}\s+"
+        rf"{_ORD}\s+(?:(and|to|through|thru)\s+(?:the\s+)?{_ORD}\s+)?{_REG}\s+"
         rf"(?=vertebra|body|bodies|level|nerve|root|segment|spinous|pedicle|lamina)",
     ),
     (
@@ -545,7 +576,7 @@ _FIELD_WORDS = {
         re.IGNORECASE,
     ),
 }
-_FIELD_NUMBERS = {"T": (3, 4), "C": (3, 4), "S": (1, 2)}
+_FIELD_NUMBERS = {"T": (3, 4), "C": (3, 4), "S": (1, 2, 3, 4)}
 _FIELD_BEFORE = re.compile(r"(?:\bfree|\btotal|\breverse|游离|血清|反)[\s-]*$", re.IGNORECASE)
 # a lab value with its unit, "T4 1.2 ng/dL", "C3 0.6 g/L"; diabetes types; C1 esterase inhibitor;
 # a tumour stage in Chinese ("T3期")
@@ -648,6 +679,51 @@ def _pair(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
     return region_a, a
 
 
+def _bodyspan(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    r1, n1, r2, n2 = g
+    a = scan.vertebra(r1.upper(), int(n1), start, end)
+    scan.add_vertebrae(a, scan.vertebra(r2.upper(), int(n2), start, end), start, end)
+    return None
+
+
+def _cnbodyspan(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c1, t1, c2, t2 = g
+    a = scan.vertebra(_CN_REGION[c1], _number(t1), start, end)
+    b = scan.vertebra(_CN_REGION[c2 or c1], _number(t2), start, end)
+    scan.add_vertebrae(a, b, start, end)
+    return None
+
+
+def _cnvertebra(scan: _Scan, g: _Groups, start: int, end: int) -> str | None:
+    t1, c1, c2, t2, letter, n = g
+    if c1:
+        return scan.vertebra(_CN_REGION[c1], _number(t1), start, end)
+    if c2:
+        return scan.vertebra(_CN_REGION[c2], _number(t2), start, end)
+    return scan.vertebra(letter.upper(), int(n), start, end)
+
+
+def _cnbetween(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    a = _cnvertebra(scan, g[:6], start, end)
+    scan.add_range(a, _cnvertebra(scan, g[6:], start, end), start, end)
+    return None
+
+
+def _cnon(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c1, t1, c2, t2 = g
+    return _on(scan, (_CN_REGION[c1], _number(t1), _CN_REGION[c2], _number(t2)), start, end)
+
+
+def _cnspoken(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
+    c, t1, t2 = g
+    region, a, b = _CN_REGION[c], _number(t1), _number(t2)
+    if b == a + 1:
+        scan.pair(region, a, region, b, start, end)
+    else:
+        scan.add_each([scan.vertebra(region, n, start, end) for n in (a, b)], start, end)
+    return None
+
+
 def _sacrum(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
     r1, n1 = g[0], g[1]
     scan.add_range(scan.vertebra(r1.upper(), int(n1), start, end), "S1", start, end)
@@ -689,7 +765,9 @@ def _on(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 
 def _single(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
-    region, n = g[0].upper(), int(g[1])
+    region, space, n = g[0].upper(), g[1], int(g[2])
+    if space and not _SPINAL_AFTER.match(scan.text, end):
+        return None
     if _t_sequence(scan.text, start, end, region, n) or _other_field(
         scan.text, start, end, region, n
     ):
@@ -722,10 +800,17 @@ def _cnspan(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 
 def _cnord(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
-    t1, t2, c, gap = g
+    t1, span, t2, c, gap = g
     region = _CN_REGION[c]
     if t2 is not None and gap:  # 第4、5腰椎间隙: the space between them
         scan.pair(region, _number(t1), region, _number(t2), start, end)
+    elif t2 is not None and span:
+        scan.add_vertebrae(
+            scan.vertebra(region, _number(t1), start, end),
+            scan.vertebra(region, _number(t2), start, end),
+            start,
+            end,
+        )
     else:
         numbers = [_number(t) for t in (t1, t2) if t is not None]
         scan.add_each([scan.vertebra(region, n, start, end) for n in numbers], start, end)
@@ -747,10 +832,14 @@ def _between(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 
 def _ordinals(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
-    o1, o2, reg = g
+    o1, word, o2, reg = g
     region = _EN_REGION[reg.lower()]
     numbers = [_ordinal(o) for o in (o1, o2) if o]
-    scan.add_each([scan.vertebra(region, n, start, end) for n in numbers], start, end)
+    vertebrae = [scan.vertebra(region, n, start, end) for n in numbers]
+    if o2 and word.lower() != "and":  # the seventh through ninth thoracic vertebrae
+        scan.add_vertebrae(vertebrae[0], vertebrae[1], start, end)
+    else:
+        scan.add_each(vertebrae, start, end)
     return None
 
 
@@ -765,6 +854,11 @@ def _named(scan: _Scan, g: _Groups, start: int, end: int) -> _Cont:
 
 
 _HANDLERS: dict[str, Callable[[_Scan, _Groups, int, int], _Cont]] = {
+    "bodyspan": _bodyspan,
+    "cnbetween": _cnbetween,
+    "cnon": _cnon,
+    "cnspoken": _cnspoken,
+    "cnbodyspan": _cnbodyspan,
     "sacrum": _sacrum,
     "cnsacrum": _cnsacrum,
     "betweenlevels": _betweenlevels,

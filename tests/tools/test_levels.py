@@ -93,6 +93,18 @@ FORMS = [
     ("lumbar 2-3 times a week", []),
     ("between C4 and C5", ["C4-C5"]),
     ("between C4 and C6", ["C4-C5", "C5-C6"]),
+    ("胸7椎体至胸9椎体后缘", ["T7", "T8", "T9"]),
+    ("from the T7 vertebral body to T9", ["T7", "T8", "T9"]),
+    ("第7至第9胸椎", ["T7", "T8", "T9"]),
+    ("the seventh through ninth thoracic vertebrae", ["T7", "T8", "T9"]),
+    # Chinese: listhesis of one vertebra on the next, the space between two, spoken numerals
+    ("Ｌ４相对Ｌ５向前Ⅰ度滑脱", ["L4-L5"]),
+    ("腰4相对于腰5滑脱", ["L4-L5"]),
+    ("第5腰椎与第1骶椎之间椎间盘突出", ["L5-S1"]),
+    ("颈4与颈5之间椎间隙变窄", ["C4-C5"]),
+    ("腰四五和腰五骶一都有突出", ["L4-L5", "L5-S1"]),
+    ("C 6神经根受压", ["C6"]),
+    ("ASIA C 4 weeks after injury", []),
     # other fields spelled like levels: thyroid, complement, heart sounds, diabetes, staging
     ("free T4 1.2 ng/dL", []),
     ("TSH 2.1, T3 and T4 normal", []),
@@ -100,6 +112,7 @@ FORMS = [
     ("complement C3 and C4 low", []),
     ("补体C3、C4降低", []),
     ("S1 and S2 heard, no murmur", []),
+    ("心尖部S3奔马律", []),
     ("心音S1、S2正常", []),
     ("T2DM on metformin", []),
     ("C1 esterase inhibitor deficiency", []),
@@ -291,7 +304,8 @@ def test_labelled_set_accuracy(path: Path) -> None:
             misses.append(f"{case['id']}: want {case['levels']} got {list(result.levels)}")
     accuracy = 1 - len(misses) / len(cases)
     print(f"{path.name}: {len(cases)} cases, accuracy {accuracy:.4f}")
-    assert accuracy >= 0.98, "\n".join(misses)
+    # every bundled set has been measured once unseen and then developed on: keep it whole
+    assert not misses, "\n".join(misses)
 
 
 def test_labelled_sets_cover_both_languages() -> None:
