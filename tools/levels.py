@@ -234,15 +234,17 @@ _UNIT = (
     r"(?:mm|cm|mg|ml|kg|years?|yrs?|months?|weeks?|days?|hours?|times|points?|degrees?|"
     r"/10|out of)\b"
 )
+# what ends a bare number that is not a level: a letter or digit, a decimal, a unit
+_NOT_LEVEL_AFTER = rf"[A-Za-z0-9%°]|\.\d|\s*{_UNIT}"
 
-# The written forms, in three families that each start with one kind of character, so that the
-# scan tests a position once per family rather than once per form. Within a family the first form
-# that matches at a position wins.
 # one vertebra as Chinese text writes it: 第5腰椎, 腰5 (腰椎5), L5
 _CNV = rf"(?:第\s?{_CNN}\s?([颈胸腰骶])椎|([颈胸腰骶])椎?\s?{_CNN}|([CTLS])\s?{_N})"
 # the space between two vertebrae: 第5腰椎与第1骶椎之间, 颈4与颈5之间, L4、L5椎体间隙
 _CNBETWEEN = rf"{_CNV}\s?(?:椎体)?\s?(?:与|和|及|、)\s?{_CNV}\s?(?:椎体)?\s?(?:之间|间隙)"
 
+# The written forms, in three families that each start with one kind of character, so that the
+# scan tests a position once per family rather than once per form. Within a family the first form
+# that matches at a position wins. _CNBETWEEN is in two families: it may start with L5 or 腰5.
 _LATIN: tuple[tuple[str, str], ...] = (
     ("cnbetween", _CNBETWEEN),
     # a span from one vertebral body to another: "T7 vertebral body to T9", "T7椎体至T9椎体"
@@ -272,7 +274,6 @@ _LATIN: tuple[tuple[str, str], ...] = (
     ),
     # L5S1, T12L1 (no separator: both letters)
     ("glued", rf"([CTLS]){_N}([CTLS]){_N}(?![A-Za-z0-9])"),
-    # listhesis of L4 on L5
     # listhesis of L4 on L5; L4相对L5向前滑脱
     ("on", rf"([CTLS]){_N}(?:\s+on\s+|\s?相对于?\s?)([CTLS]){_N}(?![A-Za-z0-9])"),
     # L5; "C 6" with a space only before a spinal word ("C 6神经根")
@@ -408,12 +409,12 @@ _MASTER, _GROUPS = _compile()
 _CONT = re.compile(
     r"\s*(?:,|;|、|和|及|与|以及|&|\band\b|\bor\b)\s*(?:and\s+)?(\d{1,2})(?!\d)"
     r"(?:\s{0,2}[-/]\s{0,2}([CTLS])?(\d{1,2})(?!\d))?"
-    rf"(?![A-Za-z0-9%°]|\.\d|\s*{_UNIT}|\s*[分天周月年岁次个])",
+    rf"(?!{_NOT_LEVEL_AFTER}|\s*[分天周月年岁次个])",
     re.IGNORECASE,
 )
 # the next link of a chain of segments written as one: "-S1" in "L4-L5-S1", "-7" in "C5-6-7"
 _CHAIN = re.compile(
-    rf"\s{{0,2}}[-/]\s{{0,2}}(?:([CTLS])|([颈胸腰骶])椎?)?\s?(\d{{1,2}})(?![A-Za-z0-9%°]|\.\d|\s*{_UNIT})",
+    rf"\s{{0,2}}[-/]\s{{0,2}}(?:([CTLS])|([颈胸腰骶])椎?)?\s?(\d{{1,2}})(?!{_NOT_LEVEL_AFTER})",
     re.IGNORECASE,
 )
 # T1/T2 as MRI weightings, not vertebrae
