@@ -5,6 +5,7 @@ python -m evals.spinebench [--data DIR] [--model-base-url URL --model NAME]
     [--out DIR]
 python -m evals.spinebench compare RUN_DIR... [--plot FILE]
 python -m evals.spinebench agreement --human FILE.csv --run DIR
+python -m evals.spinebench cues [--data DIR] [--limit 0.3]
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def _run_parser() -> argparse.ArgumentParser:
         prog="python -m evals.spinebench",
         description="Score a model SpineBench-style: text and image MCQs (accuracy) and reports "
         "(graded by a judge model on ten dimensions), weighted into a total. Subcommands: "
-        "'compare RUN_DIR...' (leaderboard), 'agreement --human CSV --run DIR' (human vs judge).",
+        "'compare RUN_DIR...' (leaderboard), 'agreement --human CSV --run DIR' (human vs judge), "
+        "'cues [--data DIR]' (what choosing by option length alone scores).",
     )
     parser.add_argument("--data", type=Path, default=DATA, help="item directory (*.jsonl)")
     parser.add_argument(
@@ -259,12 +261,51 @@ def _agreement(argv: list[str]) -> int:
     return 0
 
 
+def _cues(argv: list[str]) -> int:
+    from .cues import CUE_LIMIT, form_cues, problems
+    from .items import ItemError, McqItem, load_dir
+
+    parser = argparse.ArgumentParser(
+        prog="python -m evals.spinebench cues",
+        description="Answer-form cues of the MCQs: the score of choosing the longest or the "
+        "shortest option, and the answer letters, per language and modality.",
+    )
+    parser.add_argument("--data", type=Path, default=DATA, help="item directory (*.jsonl)")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=CUE_LIMIT,
+        help=f"highest allowed score (default {CUE_LIMIT})",
+    )
+    args = parser.parse_args(argv)
+    try:
+        items = [i for i in load_dir(args.data) if isinstance(i, McqItem)]
+    except ItemError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    cues = form_cues(items)
+    print("| lang | modality | MCQs | chance | longest | shortest | answer letters |")
+    print("|---|---|---|---|---|---|---|")
+    for g in cues:
+        letters = " ".join(f"{k}:{v}" for k, v in g.letters.items())
+        print(
+            f"| {g.lang} | {g.modality} | {g.items} | {g.chance:.3f} | {g.longest:.3f} | "
+            f"{g.shortest:.3f} | {letters} |"
+        )
+    bad = problems(cues, args.limit)
+    for line in bad:
+        print(f"cue: {line}", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "compare":
         return _compare(argv[1:])
     if argv and argv[0] == "agreement":
         return _agreement(argv[1:])
+    if argv and argv[0] == "cues":
+        return _cues(argv[1:])
     return _run(argv)
 
 

@@ -15,9 +15,26 @@ from .common import Palette, Scene, ellipse
 CX = 256.0  # midline
 DISC_Y = 150.0  # disc centre
 SAC_Y = 232.0
-#: x offsets from the midline of the zone centres (medial facet edge at 64, pedicle 86-124)
-ZONES = {"central": 0.0, "subarticular": 56.0, "foraminal": 104.0, "extraforaminal": 146.0}
+FACET_MEDIAL = 64.0  # x offset of the medial facet edge from the midline
+PEDICLE = (86.0, 124.0)  # x offsets of the medial and lateral pedicle edges
+#: each zone's span of x offsets from the midline, as the module docstring defines it
+ZONE_SPAN = {
+    "central": (0.0, FACET_MEDIAL),
+    "subarticular": (FACET_MEDIAL, PEDICLE[0]),
+    "foraminal": PEDICLE,
+    "extraforaminal": (PEDICLE[1], 200.0),
+}
+#: x offsets from the midline of the fragment centres: each well inside its zone's span
+ZONES = {"central": 0.0, "subarticular": 75.0, "foraminal": 104.0, "extraforaminal": 146.0}
 ZONE_Y = {"central": 212.0, "subarticular": 208.0, "foraminal": 196.0, "extraforaminal": 168.0}
+#: fragment radii (x, y); the subarticular zone is narrow, so its fragment is smaller
+FRAGMENT = {
+    "central": (34.0, 22.0),
+    "subarticular": (14.0, 15.0),
+    "foraminal": (20.0, 17.0),
+    "extraforaminal": (20.0, 17.0),
+}
+ROOT_X = 54.0  # traversing roots in the lateral recesses
 
 
 def _disc_outline(rx: float, ry: float) -> list[complex]:
@@ -66,16 +83,17 @@ def draw(zone: str, side: str, pal: Palette, mr: bool = False) -> Scene:
     ]
     scene.poly(arch, pal.bone, pal.outline, 2)
     for k in (-1, 1):
-        scene.poly(ellipse(complex(CX + k * 82, 236), 18, 24, k * -25), pal.bone, pal.outline, 2)
+        facet = complex(CX + k * (FACET_MEDIAL + 18), 236)  # its medial edge at FACET_MEDIAL
+        scene.poly(ellipse(facet, 18, 24, k * -25), pal.bone, pal.outline, 2)
         scene.poly(ellipse(complex(CX + k * 90, 268), 16, 20, k * -25), pal.bone, pal.outline, 2)
         # pedicle of the vertebra above, projected (dashed outline)
-        x0, x1, y0, y1 = CX + k * 86, CX + k * 124, 186, 226
+        x0, x1, y0, y1 = CX + k * PEDICLE[0], CX + k * PEDICLE[1], 186, 226
         for t in range(0, 40, 8):
             scene.line([complex(x0, y0 + t), complex(x0, min(y0 + t + 4, y1))], pal.outline, 1)
             scene.line([complex(x1, y0 + t), complex(x1, min(y0 + t + 4, y1))], pal.outline, 1)
     # herniated fragment
     hx, hy = CX + s * ZONES[zone], ZONE_Y[zone]
-    rx, ry = (34, 22) if zone == "central" else (20, 17)
+    rx, ry = FRAGMENT[zone]
     scene.poly(ellipse(complex(hx, hy), rx, ry, s * 20), pal.hernia, pal.outline, 1)
     for dx, dy in ((-14, 6), (0, 10), (14, 6), (-20, -4), (20, -4), (-7, -6), (7, -6)):
         scene.poly(ellipse(complex(CX + dx, SAC_Y + dy), 3, 3, steps=10), pal.cord)  # cauda equina
@@ -84,7 +102,7 @@ def draw(zone: str, side: str, pal: Palette, mr: bool = False) -> Scene:
         hit = k == s
         squash = 3.5 if hit and zone == "subarticular" else 7
         scene.poly(
-            ellipse(complex(CX + k * 48, 222 + (3 if squash < 7 else 0)), 7, squash),
+            ellipse(complex(CX + k * ROOT_X, 222 + (3 if squash < 7 else 0)), 7, squash),
             pal.cord,
             pal.outline,
             1,

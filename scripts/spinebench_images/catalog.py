@@ -2,7 +2,7 @@
 
 Each figure is one parameter set: the same values draw the image and write its questions
 (level, root, grade, zone, apex), so an answer is always what is drawn. Correct letters are
-placed by a seeded rule that keeps the letters balanced.
+placed by a seeded rule that keeps the letters balanced within each language.
 """
 
 from __future__ import annotations
@@ -634,7 +634,7 @@ def subfield(doc: str) -> str:
 def build() -> tuple[dict[str, bytes], str]:
     """Every image (file name -> PNG bytes) and the JSONL text of the questions."""
     rng = random.Random(SEED)
-    counts: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = {"en": Counter(), "zh": Counter()}  # keys per language
     numbers: Counter[str] = Counter()
     items: dict[str, list[dict]] = {"en": [], "zh": []}
     images: dict[str, bytes] = {}
@@ -642,9 +642,10 @@ def build() -> tuple[dict[str, bytes], str]:
         images[fig.name] = fig.draw()
         for q in fig.questions:
             letters = LETTERS[: 1 + len(q.distractors)]
-            low = min(counts[x] for x in letters)
-            answer = rng.choice([x for x in letters if counts[x] == low])
-            counts[answer] += 1
+            used = counts[q.lang]
+            low = min(used[x] for x in letters)
+            answer = rng.choice([x for x in letters if used[x] == low])
+            used[answer] += 1
             rest = iter(q.distractors)
             options = {x: q.correct if x == answer else next(rest) for x in letters}
             numbers[q.lang] += 1

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from evals.spinebench.__main__ import main as spinebench_main
+from evals.spinebench.cues import CUE_LIMIT, form_cues, problems
 from evals.spinebench.items import ItemError, McqItem, ReportItem, load_dir
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -114,9 +116,82 @@ def test_the_bundled_mini_benchmark_has_the_promised_size_and_mix() -> None:
         assert Counter(i.lang for i in group).keys() == {"en", "zh"}
     # level-centred questions are prominent
     assert sum(bool(i.levels) for i in mcq) / len(mcq) >= 0.5
-    # answers spread over the letters: no letter carries more than 35 % of the keys
-    keys = Counter(i.answer for i in mcq)
-    assert max(keys.values()) / len(mcq) <= 0.35, keys
+
+
+def test_the_bundled_mcqs_give_no_answer_by_form_in_any_language_or_modality() -> None:
+    mcq = [i for i in load_dir(MINI) if isinstance(i, McqItem)]
+    cues = form_cues(mcq)
+    assert {(g.lang, g.modality) for g in cues} == {
+        (lang, modality) for lang in ("en", "zh") for modality in ("text", "image")
+    }
+    # choosing the longest (or shortest) option scores at most 0.3; each letter A-D carries
+    # 0.15-0.3 of the keys
+    assert problems(cues) == [], problems(cues)
+    for g in cues:
+        assert g.common == "ABCD", g
+        assert g.longest <= CUE_LIMIT and g.shortest <= CUE_LIMIT, g
+
+
+def _mcq(n: int, options: dict[str, str], answer: str, lang: str = "en") -> McqItem:
+    return McqItem.model_validate(
+        MCQ | {"id": f"c{n}", "options": options, "answer": answer, "lang": lang, "levels": []}
+    )
+
+
+def test_form_cues_score_the_length_strategies_with_ties_shared() -> None:
+    items = [
+        _mcq(1, {"A": "long answer here", "B": "short", "C": "tiny", "D": "mid one"}, "A"),
+        _mcq(2, {"A": "L4-L5", "B": "L5-S1", "C": "L3-L4", "D": "L2-L3"}, "B"),  # 4-way tie
+        _mcq(3, {"A": "x", "B": "yy", "C": "zzz", "D": "ww", "E": "v"}, "E"),  # shortest, tie 2
+        _mcq(4, {"A": "椎间 孔区", "B": "中央区", "C": "关节下区", "D": "外区"}, "A", "zh"),
+    ]
+    en, zh = form_cues(items)
+    assert (en.lang, en.items, zh.items) == ("en", 3, 1)
+    assert en.longest == pytest.approx((1 + 0.25 + 0) / 3)
+    assert en.shortest == pytest.approx((0 + 0.25 + 0.5) / 3)
+    assert en.chance == pytest.approx((0.25 + 0.25 + 0.2) / 3)
+    assert en.letters == {"A": 1, "B": 1, "E": 1} and en.common == "ABCD"
+    # whitespace does not count: 椎间 孔区 ties 关节下区 at four characters
+    assert zh.longest == 0.5 and zh.shortest == 0.0
+    found = problems([en, zh])
+    assert "en text: choosing the longest option scores 0.42 (> 0.3)" in found
+    assert any("en text: a letter carries only 0.00" in line for line in found)
+    assert any("zh text: choosing the longest option scores 0.50" in line for line in found)
+    assert problems(form_cues(items[1:2]), limit=0.3)[0].startswith("en text: one letter carries")
+
+
+def test_the_cues_command_prints_the_table_and_fails_a_cued_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert spinebench_main(["cues"]) == 0
+    out = capsys.readouterr().out
+    assert "| en | text | 46 |" in out and "| zh | image | 24 |" in out
+    cued = [
+        MCQ | {"id": f"k{i}", "answer": k, "options": MCQ["options"] | {k: "the longest option"}}
+        for i, k in enumerate("ABCD")
+    ]
+    write(tmp_path, "a.jsonl", *cued)
+    assert spinebench_main(["cues", "--data", str(tmp_path)]) == 1
+    assert "choosing the longest option scores 1.00 (> 0.3)" in capsys.readouterr().err
+    assert spinebench_main(["cues", "--data", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_each_axial_fragment_is_drawn_well_inside_the_zone_its_question_names() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from spinebench_images import axial
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert axial.ZONES.keys() == axial.ZONE_SPAN.keys() == axial.FRAGMENT.keys()
+    for zone, centre in axial.ZONES.items():
+        low, high = axial.ZONE_SPAN[zone]
+        half = axial.FRAGMENT[zone][0]
+        assert low <= centre < high, zone
+        if zone != "central":  # the central fragment straddles the midline by design
+            assert min(centre - low, high - centre) >= 10, zone
+            inside = min(high, centre + half) - max(low, centre - half)
+            assert inside / (2 * half) >= 0.75, zone  # most of its width lies in the zone
 
 
 def test_every_bundled_item_is_sourced_from_a_corpus_document_it_cites_exactly() -> None:
