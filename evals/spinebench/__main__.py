@@ -284,13 +284,15 @@ def _cues(argv: list[str]) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     cues = form_cues(items)
-    print("| lang | modality | MCQs | chance | longest | shortest | answer letters |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| lang | modality | MCQs | chance | longest | shortest | answer letters | order breaks |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for g in cues:
         letters = " ".join(f"{k}:{v}" for k, v in g.letters.items())
         print(
             f"| {g.lang} | {g.modality} | {g.items} | {g.chance:.3f} | {g.longest:.3f} | "
-            f"{g.shortest:.3f} | {letters} |"
+            f"{g.shortest:.3f} | {letters} | {len(g.order_breaks)} |"
         )
     bad = problems(cues, args.limit)
     for line in bad:

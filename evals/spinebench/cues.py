@@ -6,7 +6,9 @@ and modality this computes:
 - ``longest``: the expected accuracy of always choosing the longest option (ties broken at
   random, so a tie of k options containing the key counts 1/k); ``shortest`` likewise;
 - ``chance``: the mean of 1/(number of options);
-- ``letters``: how many keys each letter carries.
+- ``letters``: how many keys each letter carries;
+- ``order_breaks``: items whose options are ordered quantities (levels, roots, grades, scores)
+  listed in order except the key, so the one option out of order gives it away.
 
 Length is counted in characters without whitespace, so it is comparable for English and Chinese.
 
@@ -14,11 +16,13 @@ Length is counted in characters without whitespace, so it is comparable for Engl
 
 exits 1 when a group's longest- or shortest-option score is above the limit, or one letter
 carries more than ``LETTER_SHARE`` of a group's keys, or a letter that every item of a group
-offers carries less than ``LETTER_MIN`` of them.
+offers carries less than ``LETTER_MIN`` of them. Order breaks are counted in the table; they are
+not yet a failure, because the drawn image questions still place the key that way.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +37,27 @@ CUE_LIMIT = 0.3
 LETTER_SHARE = 0.3
 #: the least of a group's keys a letter offered by every item of the group may carry
 LETTER_MIN = 0.15
+
+
+#: a level, root or number at the start of an option ("L4-L5", "C7 root", "Grade 2", "13; …")
+_ORDERED = re.compile(r"\s*(?:Grade\s+)?([CTLS])?(\d+)")
+
+
+def _order_key(text: str) -> tuple[int, int] | None:
+    match = _ORDERED.match(text)
+    if match is None:
+        return None
+    region, number = match.groups()
+    return ("CTLS".index(region) if region else -1, int(number))
+
+
+def _breaks_order(item: McqItem) -> bool:
+    """The distractors are in ascending order and the key alone is out of it."""
+    keys = [_order_key(text) for text in item.options.values()]
+    if None in keys or len(set(keys)) < len(keys):
+        return False
+    others = [k for letter, k in zip(item.options, keys, strict=True) if letter != item.answer]
+    return others == sorted(others) and keys != sorted(keys)  # type: ignore[type-var]
 
 
 def _length(text: str) -> int:
@@ -59,6 +84,8 @@ class GroupCues:
     letters: dict[str, int]
     #: the letters every item of the group offers (A-D when no item has fewer than four)
     common: str
+    #: ids of the items whose key alone breaks the order of their options
+    order_breaks: tuple[str, ...]
 
     @property
     def top_letter_share(self) -> float:
@@ -87,6 +114,7 @@ def form_cues(items: Iterable[McqItem]) -> list[GroupCues]:
                 shortest=sum(_pick_score(i, False) for i in group) / n,
                 letters=dict(sorted(Counter(i.answer for i in group).items())),
                 common="".join(sorted(set.intersection(*(set(i.options) for i in group)))),
+                order_breaks=tuple(i.id for i in group if _breaks_order(i)),
             )
         )
     return out
