@@ -16,8 +16,8 @@ Length is counted in characters without whitespace, so it is comparable for Engl
 
 exits 1 when a group's longest- or shortest-option score is above the limit, or one letter
 carries more than ``LETTER_SHARE`` of a group's keys, or a letter that every item of a group
-offers carries less than ``LETTER_MIN`` of them. Order breaks are counted in the table; they are
-not yet a failure, because the drawn image questions still place the key that way.
+offers carries less than ``LETTER_MIN`` of them, or an item's key alone breaks the order of its
+options.
 """
 
 from __future__ import annotations
@@ -134,5 +134,9 @@ def problems(cues: Iterable[GroupCues], limit: float = CUE_LIMIT) -> list[str]:
         if g.common and g.least_common_share < LETTER_MIN:
             out.append(
                 f"{name}: a letter carries only {g.least_common_share:.2f} of the keys {g.letters}"
+            )
+        if g.order_breaks:
+            out.append(
+                f"{name}: the key alone breaks the options' order in {', '.join(g.order_breaks)}"
             )
     return out

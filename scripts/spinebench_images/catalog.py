@@ -1,8 +1,10 @@
 """The drawing parameters of every image and the questions that follow from them.
 
 Each figure is one parameter set: the same values draw the image and write its questions
-(level, root, grade, zone, apex), so an answer is always what is drawn. Correct letters are
-placed by a seeded rule that keeps the letters balanced within each language.
+(level, root, grade, zone, apex), so an answer is always what is drawn. Options are shown in
+their anatomical or ascending order, so no key stands out of order; where they are a window of a
+longer ordered pool (neighbouring levels or roots), a seeded rule slides the window so that the
+answer letters stay balanced within each language.
 """
 
 from __future__ import annotations
@@ -54,9 +56,23 @@ class Question:
     lang: str
     text: str
     correct: str
-    distractors: tuple[str, ...]
+    #: every option in the order it is shown (anatomical or ascending order where there is one)
+    options: tuple[str, ...]
     levels: tuple[str, ...]
     doc: str
+    #: a longer ordered pool the options are a window of; the window may slide so that the key
+    #: lands on a balanced letter (None: the options are shown as they are)
+    pool: tuple[str, ...] | None = None
+
+    def windows(self) -> dict[int, tuple[str, ...]]:
+        """Key position -> the options shown with the key there."""
+        if self.pool is None:
+            return {self.options.index(self.correct): self.options}
+        k, i = len(self.options), self.pool.index(self.correct)
+        return {
+            i - start: self.pool[start : start + k]
+            for start in range(max(0, i - k + 1), min(i, len(self.pool) - k) + 1)
+        }
 
 
 @dataclass
@@ -66,11 +82,19 @@ class Figure:
     questions: list[Question] = field(default_factory=list)
 
 
-def near(answer: str, pool: tuple[str, ...], k: int = 4) -> tuple[str, ...]:
+class Window(tuple[str, ...]):
+    """``k`` consecutive entries of an ordered pool around an answer; remembers the pool."""
+
+    pool: tuple[str, ...]
+
+
+def near(answer: str, pool: tuple[str, ...], k: int = 4) -> Window:
     """``k`` consecutive entries of ``pool`` around ``answer``, anatomical order kept."""
     i = pool.index(answer)
     start = min(max(0, i - k // 2), len(pool) - k)
-    return pool[start : start + k]
+    window = Window(pool[start : start + k])
+    window.pool = pool
+    return window
 
 
 def ask(
@@ -82,9 +106,10 @@ def ask(
     doc: str,
     fmt: Callable[[str], str] = str,
 ) -> Question:
-    """A question whose options are ``fmt`` of each pool entry; ``answer`` is in the pool."""
-    others = tuple(fmt(p) for p in pool if p != answer)
-    return Question(lang, text, fmt(answer), others, levels, doc)
+    """A question whose options are ``fmt`` of each pool entry, in pool order."""
+    full = tuple(fmt(p) for p in pool.pool) if isinstance(pool, Window) else None
+    options = tuple(fmt(p) for p in pool)
+    return Question(lang, text, fmt(answer), options, levels, doc, full)
 
 
 def seg_zh(level: str) -> str:
@@ -641,13 +666,13 @@ def build() -> tuple[dict[str, bytes], str]:
     for fig in figures():
         images[fig.name] = fig.draw()
         for q in fig.questions:
-            letters = LETTERS[: 1 + len(q.distractors)]
+            windows = q.windows()  # options in order; the key's letter is its place
             used = counts[q.lang]
-            low = min(used[x] for x in letters)
-            answer = rng.choice([x for x in letters if used[x] == low])
+            low = min(used[LETTERS[j]] for j in windows)
+            place = rng.choice([j for j in windows if used[LETTERS[j]] == low])
+            answer = LETTERS[place]
             used[answer] += 1
-            rest = iter(q.distractors)
-            options = {x: q.correct if x == answer else next(rest) for x in letters}
+            options = dict(zip(LETTERS, windows[place], strict=False))
             numbers[q.lang] += 1
             items[q.lang].append(
                 {

@@ -130,8 +130,7 @@ def test_the_bundled_mcqs_give_no_answer_by_form_in_any_language_or_modality() -
     for g in cues:
         assert g.common == "ABCD", g
         assert g.longest <= CUE_LIMIT and g.shortest <= CUE_LIMIT, g
-        if g.modality == "text":  # ordered options (levels, grades, scores) are listed in order
-            assert g.order_breaks == (), g.order_breaks
+        assert g.order_breaks == (), g.order_breaks  # levels, grades, scores listed in order
 
 
 def _mcq(n: int, options: dict[str, str], answer: str, lang: str = "en") -> McqItem:
@@ -166,6 +165,9 @@ def test_form_cues_score_the_length_strategies_with_ties_shared() -> None:
     in_order = _mcq(6, {"A": "L2-L3", "B": "L3-L4", "C": "L4-L5", "D": "L5-S1"}, "C")
     grades = _mcq(7, {"A": "Grade 2", "B": "Grade 0", "C": "Grade 1", "D": "Grade 3"}, "A")
     assert form_cues([broken, in_order, grades])[0].order_breaks == ("c5", "c7")
+    assert problems(form_cues([broken, in_order]))[-1] == (
+        "en text: the key alone breaks the options' order in c5"
+    )
 
 
 def test_the_cues_command_prints_the_table_and_fails_a_cued_set(
