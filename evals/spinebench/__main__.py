@@ -31,7 +31,7 @@ def _run_parser() -> argparse.ArgumentParser:
         description="Score a model SpineBench-style: text and image MCQs (accuracy) and reports "
         "(graded by a judge model on ten dimensions), weighted into a total. Subcommands: "
         "'compare RUN_DIR...' (leaderboard), 'agreement --human CSV --run DIR' (human vs judge), "
-        "'cues [--data DIR]' (what choosing by option length alone scores).",
+        "'cues [--data DIR]' (answer-form cues: option length, answer letters, option order).",
     )
     parser.add_argument("--data", type=Path, default=DATA, help="item directory (*.jsonl)")
     parser.add_argument(
@@ -267,8 +267,9 @@ def _cues(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(
         prog="python -m evals.spinebench cues",
-        description="Answer-form cues of the MCQs: the score of choosing the longest or the "
-        "shortest option, and the answer letters, per language and modality.",
+        description="Answer-form cues of the MCQs, per language and modality: the score of "
+        "choosing the longest or the shortest option, the answer letters, and the items whose "
+        "key alone breaks the options' order.",
     )
     parser.add_argument("--data", type=Path, default=DATA, help="item directory (*.jsonl)")
     parser.add_argument(
